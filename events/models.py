@@ -1,0 +1,194 @@
+"""Programme, regions, libraries and info days."""
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class EventStatus(models.TextChoices):
+    """Life cycle of an info day or a course."""
+
+    PLANNED = "planned", _("tervezett")
+    OPEN = "open", _("jelentkezés nyitva")
+    CLOSED = "closed", _("jelentkezés lezárva")
+    HELD = "held", _("megtartva")
+    CANCELLED = "cancelled", _("elmaradt")
+
+
+class Programme(models.Model):
+    """A funded programme and what it committed to the funder.
+
+    The commitments are data, not constants, so the next programme of the same shape
+    runs on the same code.
+    """
+
+    slug = models.SlugField(_("rövid azonosító"), unique=True)
+    name = models.CharField(_("program neve"), max_length=200)
+    funder = models.CharField(_("támogató"), max_length=200)
+    project_title = models.CharField(_("projekt címe"), max_length=300)
+    grant_number = models.CharField(_("támogatási szerződés száma"), max_length=100)
+    grantee = models.CharField(_("kedvezményezett"), max_length=200)
+    start_date = models.DateField(_("kezdete"))
+    end_date = models.DateField(_("vége"))
+
+    info_day_target = models.PositiveSmallIntegerField(_("vállalt információs napok"), default=7)
+    info_day_min_participants = models.PositiveSmallIntegerField(
+        _("résztvevők minimuma információs naponként"), default=25
+    )
+    info_day_max_participants = models.PositiveSmallIntegerField(
+        _("résztvevők maximuma információs naponként"), default=30
+    )
+    training_target = models.PositiveSmallIntegerField(_("vállalt képzések"), default=10)
+    trainees_per_course = models.PositiveSmallIntegerField(_("képzettek képzésenként"), default=15)
+    sessions_per_course = models.PositiveSmallIntegerField(
+        _("foglalkozások képzésenként"), default=4, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    session_hours = models.DecimalField(_("foglalkozás hossza (óra)"), max_digits=4, decimal_places=1, default=4)
+    # Completion rule: attended (present or late) at least this many sessions, at most this many late.
+    completion_min_sessions = models.PositiveSmallIntegerField(_("teljesítéshez szükséges foglalkozások"), default=4)
+    completion_max_late = models.PositiveSmallIntegerField(_("megengedett késések"), default=1)
+    reminder_days_before = models.JSONField(
+        _("emlékeztetők (nappal előtte)"), default=list, blank=True,
+        help_text=_("Például [3, 1]: három és egy nappal az esemény előtt."),
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("személyes adatok megőrzése a program vége után (hónap)"), default=60
+    )
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programok")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="programme_period_valid"),
+            models.CheckConstraint(
+                condition=Q(info_day_min_participants__lte=F("info_day_max_participants")),
+                name="programme_info_day_band_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_min_sessions__lte=F("sessions_per_course")),
+                name="programme_completion_rule_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def info_day_participant_target_min(self):
+        return self.info_day_target * self.info_day_min_participants
+
+    @property
+    def info_day_participant_target_max(self):
+        return self.info_day_target * self.info_day_max_participants
+
+    @property
+    def trainee_target(self):
+        return self.training_target * self.trainees_per_course
+
+    @property
+    def course_hours(self):
+        return self.sessions_per_course * self.session_hours
+
+
+class Region(models.Model):
+    """A NUTS-2 region as the programme uses it; seeded by a data migration."""
+
+    code = models.CharField(_("kód"), max_length=10, unique=True)
+    name = models.CharField(_("régió"), max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(_("sorrend"), default=0)
+
+    class Meta:
+        verbose_name = _("régió")
+        verbose_name_plural = _("régiók")
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+
+class County(models.Model):
+    name = models.CharField(_("vármegye"), max_length=100, unique=True)
+    region = models.ForeignKey(Region, verbose_name=_("régió"), on_delete=models.PROTECT, related_name="counties")
+
+    class Meta:
+        verbose_name = _("vármegye")
+        verbose_name_plural = _("vármegyék")
+        ordering = ["region__position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Library(models.Model):
+    """A public library: host of an info day, a training site, or both."""
+
+    name = models.CharField(_("név"), max_length=200)
+    settlement = models.CharField(_("település"), max_length=100)
+    county = models.ForeignKey(County, verbose_name=_("vármegye"), on_delete=models.PROTECT, related_name="libraries")
+    postal_code = models.CharField(_("irányítószám"), max_length=4, blank=True)
+    address = models.CharField(_("cím"), max_length=200, blank=True)
+    contact_name = models.CharField(_("kapcsolattartó"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("könyvtár")
+        verbose_name_plural = _("könyvtárak")
+        ordering = ["settlement", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "settlement"], name="library_unique_name_per_settlement"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.settlement})"
+
+    @property
+    def region(self):
+        return self.county.region
+
+
+class InfoDay(models.Model):
+    """A half-day information day in one region's host library; one per region per programme."""
+
+    programme = models.ForeignKey(Programme, verbose_name=_("program"), on_delete=models.PROTECT, related_name="info_days")
+    region = models.ForeignKey(Region, verbose_name=_("régió"), on_delete=models.PROTECT, related_name="info_days")
+    library = models.ForeignKey(
+        Library, verbose_name=_("helyszín (könyvtár)"), on_delete=models.PROTECT, related_name="info_days"
+    )
+    title = models.CharField(_("cím"), max_length=200, blank=True)
+    description = models.TextField(_("leírás"), blank=True)
+    date = models.DateField(_("dátum"))
+    start_time = models.TimeField(_("kezdés"), default=datetime.time(9, 0))
+    end_time = models.TimeField(_("befejezés"), default=datetime.time(13, 0))
+    room = models.CharField(_("terem"), max_length=100, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("férőhely"), default=30, validators=[MinValueValidator(1)])
+    minimum = models.PositiveSmallIntegerField(_("minimális létszám"), default=25)
+    status = models.CharField(_("állapot"), max_length=20, choices=EventStatus.choices, default=EventStatus.PLANNED)
+    created_at = models.DateTimeField(_("létrehozva"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("módosítva"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("információs nap")
+        verbose_name_plural = _("információs napok")
+        ordering = ["date", "start_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "region"],
+                name="info_day_one_per_region_per_programme",
+                violation_error_message=_("Ebben a régióban már van információs nap ebben a programban."),
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="info_day_capacity_positive"),
+            models.CheckConstraint(condition=Q(minimum__lte=F("capacity")), name="info_day_minimum_within_capacity"),
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="info_day_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title or f"{_('Információs nap')} – {self.region} ({self.library.settlement})"
+
+    @property
+    def kind(self):
+        return "info_day"

@@ -1,0 +1,85 @@
+"""Which rows a user may see: the one place that decides it.
+
+Every view, export and report that lists info days, courses, sessions, participants or
+registrations starts from these querysets, so a coordinator can never reach another
+library's people, not even through an id typed into a URL (``get_object_or_404`` on a
+scoped queryset answers 404).
+
+- MKE staff (and superusers) see everything.
+- A library coordinator sees their library's info days and courses, the registrations for
+  them, and the participants registered for them or registered by their library.
+- A trainer sees the courses they are assigned to and those courses' trainees.
+- The funder viewer sees events (aggregates) but no personal data.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from events.models import InfoDay
+from participants.models import Participant, Registration
+from trainings.models import Course, Session
+
+from .models import Role
+
+
+def _role(user):
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.STAFF
+    return user.role
+
+
+def info_days_for(user):
+    qs = InfoDay.objects.select_related("region", "library", "programme")
+    role = _role(user)
+    if role in (Role.STAFF, Role.FUNDER):
+        return qs
+    if role == Role.COORDINATOR:
+        return qs.filter(library_id=user.library_id)
+    return qs.none()
+
+
+def courses_for(user):
+    qs = Course.objects.select_related("site__library", "site__programme")
+    role = _role(user)
+    if role in (Role.STAFF, Role.FUNDER):
+        return qs
+    if role == Role.COORDINATOR:
+        return qs.filter(site__library_id=user.library_id)
+    if role == Role.TRAINER:
+        return qs.filter(trainers=user)
+    return qs.none()
+
+
+def sessions_for(user):
+    return Session.objects.filter(course__in=courses_for(user).values("pk")).select_related("course__site__library")
+
+
+def registrations_for(user):
+    """Registrations whose personal data the user may see (none for the funder viewer)."""
+    qs = Registration.objects.select_related(
+        "participant", "info_day__library", "info_day__region", "course__site__library"
+    )
+    role = _role(user)
+    if role == Role.STAFF:
+        return qs
+    if role == Role.COORDINATOR:
+        return qs.filter(Q(info_day__library_id=user.library_id) | Q(course__site__library_id=user.library_id))
+    if role == Role.TRAINER:
+        return qs.filter(course__trainers=user)
+    return qs.none()
+
+
+def participants_for(user):
+    """Participants whose personal data the user may see (none for the funder viewer)."""
+    qs = Participant.objects.all()
+    role = _role(user)
+    if role == Role.STAFF:
+        return qs
+    if role in (Role.COORDINATOR, Role.TRAINER):
+        visible = registrations_for(user).filter(participant_id=OuterRef("pk"))
+        condition = Exists(visible)
+        if role == Role.COORDINATOR:
+            condition |= Q(registering_library_id=user.library_id)
+        return qs.filter(condition)
+    return qs.none()

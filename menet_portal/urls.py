@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("belepes/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("kilepes/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("esemenyek/", include("events.urls")),
+    path("kepzesek/", include("trainings.urls")),
+    path("resztvevok/", include("participants.urls")),
+    path("jelentesek/", include("reports.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,232 @@
+"""People, their organisations, and their registrations for info days and courses."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from menet_portal.db import hungarian_name_order
+
+from .validators import validate_phone, validate_tax_number
+
+
+class TargetGroup(models.TextChoices):
+    CITIZEN = "citizen", _("állampolgár")
+    NONPROFIT = "nonprofit", _("nonprofit szervezet")
+    BUSINESS = "business", _("gazdasági szervezet")
+
+
+class OrganisationKind(models.TextChoices):
+    ASSOCIATION = "association", _("egyesület")
+    FOUNDATION = "foundation", _("alapítvány")
+    NONPROFIT_OTHER = "nonprofit_other", _("egyéb nonprofit szervezet")
+    SOLE_TRADER = "sole_trader", _("egyéni vállalkozó")
+    COMPANY = "company", _("gazdasági társaság (Kft., Bt., Zrt.)")
+    BUSINESS_OTHER = "business_other", _("egyéb gazdasági szervezet")
+
+
+NONPROFIT_KINDS = [OrganisationKind.ASSOCIATION, OrganisationKind.FOUNDATION, OrganisationKind.NONPROFIT_OTHER]
+BUSINESS_KINDS = [OrganisationKind.SOLE_TRADER, OrganisationKind.COMPANY, OrganisationKind.BUSINESS_OTHER]
+
+
+class SizeBand(models.TextChoices):
+    MICRO = "micro", _("mikrovállalkozás (10 fő alatt)")
+    SMALL = "small", _("kisvállalkozás (10–49 fő)")
+    MEDIUM = "medium", _("középvállalkozás (50–249 fő)")
+    LARGE = "large", _("nagyvállalat (250 fő felett)")
+
+
+class Organisation(models.Model):
+    """A nonprofit or business a participant represents."""
+
+    name = models.CharField(_("szervezet neve"), max_length=200)
+    kind = models.CharField(_("szervezet típusa"), max_length=20, choices=OrganisationKind.choices)
+    tax_number = models.CharField(_("adószám"), max_length=13, unique=True, validators=[validate_tax_number])
+    settlement = models.CharField(_("székhely települése"), max_length=100, blank=True)
+    size_band = models.CharField(_("méret"), max_length=10, choices=SizeBand.choices, blank=True)
+    created_at = models.DateTimeField(_("létrehozva"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("szervezet")
+        verbose_name_plural = _("szervezetek")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_number__regex=r"^[0-9]{8}-[1-5]-[0-9]{2}$"), name="organisation_tax_number_format"
+            ),
+            # Businesses carry a size band; nonprofits never do.
+            models.CheckConstraint(
+                condition=(Q(kind__in=BUSINESS_KINDS) & ~Q(size_band=""))
+                | (Q(kind__in=NONPROFIT_KINDS) & Q(size_band="")),
+                name="organisation_size_band_for_businesses_only",
+                violation_error_message=_("Gazdasági szervezetnek meg kell adni a méretét, nonprofit szervezetnek nem."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.tax_number})"
+
+    @property
+    def target_group(self):
+        return TargetGroup.BUSINESS if self.kind in BUSINESS_KINDS else TargetGroup.NONPROFIT
+
+
+class Participant(models.Model):
+    """A person taking part in an info day or a training, in exactly one target group."""
+
+    family_name = models.CharField(_("családi név"), max_length=100)
+    given_name = models.CharField(_("utónév"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=30, blank=True, validators=[validate_phone])
+    birth_year = models.PositiveSmallIntegerField(
+        _("születési év"), validators=[MinValueValidator(1900), MaxValueValidator(2030)]
+    )
+    settlement = models.CharField(_("település"), max_length=100)
+    county = models.ForeignKey(
+        "events.County", verbose_name=_("vármegye"), on_delete=models.PROTECT, related_name="participants"
+    )
+    target_group = models.CharField(_("célcsoport"), max_length=10, choices=TargetGroup.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("szervezet"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="participants",
+    )
+    registering_library = models.ForeignKey(
+        "events.Library", verbose_name=_("regisztráló könyvtár"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="registered_participants",
+    )
+    consent_given_at = models.DateTimeField(_("hozzájárulás ideje"))
+    consent_text_version = models.CharField(_("adatkezelési tájékoztató verziója"), max_length=20)
+    reminders_opt_out = models.BooleanField(_("nem kér emlékeztetőt"), default=False)
+    anonymised_at = models.DateTimeField(_("anonimizálva"), null=True, blank=True)
+    created_at = models.DateTimeField(_("létrehozva"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("módosítva"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("résztvevő")
+        verbose_name_plural = _("résztvevők")
+        ordering = hungarian_name_order()
+        indexes = [
+            models.Index(Lower("email"), name="participant_email_lower"),
+            models.Index(
+                fields=["family_name", "given_name", "birth_year", "settlement"], name="participant_identity"
+            ),
+            models.Index(fields=["registering_library", "target_group"], name="participant_library_group"),
+        ]
+        constraints = [
+            # A citizen takes part as a person; nonprofit and business participants represent an organisation.
+            models.CheckConstraint(
+                condition=(Q(target_group="citizen") & Q(organisation__isnull=True))
+                | (Q(target_group__in=["nonprofit", "business"]) & Q(organisation__isnull=False)),
+                name="participant_organisation_matches_target_group",
+                violation_error_message=_(
+                    "Nonprofit és gazdasági szervezet képviselőjénél a szervezet kötelező, állampolgárnál nem adható meg."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__gte=1900) & Q(birth_year__lte=2030), name="participant_birth_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        # Hungarian name order: family name first.
+        return f"{self.family_name} {self.given_name}"
+
+    def clean(self):
+        if self.organisation_id and self.target_group in (TargetGroup.NONPROFIT, TargetGroup.BUSINESS):
+            if self.organisation.target_group != self.target_group:
+                raise ValidationError(
+                    {"organisation": _("A szervezet típusa nem illik a résztvevő célcsoportjához.")}
+                )
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("visszaigazolt")
+    WAITLISTED = "waitlisted", _("várólistán")
+    CANCELLED = "cancelled", _("lemondva")
+
+
+class RegistrationSource(models.TextChoices):
+    COORDINATOR = "coordinator", _("koordinátor rögzítette")
+    SELF_SERVICE = "self_service", _("önálló jelentkezés")
+    IMPORT = "import", _("tömeges betöltés")
+    WALK_IN = "walk_in", _("helyszíni regisztráció")
+
+
+class Registration(models.Model):
+    """A participant's place (or place on the waiting list) at one info day or one course.
+
+    A person is registered at most once per event; waiting-list order is ``created_at``
+    then ``id``. Availability is computed from these rows, never kept as a counter.
+    """
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("résztvevő"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    info_day = models.ForeignKey(
+        "events.InfoDay", verbose_name=_("információs nap"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="registrations",
+    )
+    course = models.ForeignKey(
+        "trainings.Course", verbose_name=_("képzés"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="registrations",
+    )
+    status = models.CharField(_("állapot"), max_length=12, choices=RegistrationStatus.choices)
+    source = models.CharField(_("forrás"), max_length=12, choices=RegistrationSource.choices)
+    created_at = models.DateTimeField(_("jelentkezés ideje"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("visszaigazolva"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("lemondva"), null=True, blank=True)
+    cancel_reason = models.CharField(_("lemondás oka"), max_length=300, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("rögzítette"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jelentkezés")
+        verbose_name_plural = _("jelentkezések")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["info_day", "status", "created_at"], name="registration_info_day_status"),
+            models.Index(fields=["course", "status", "created_at"], name="registration_course_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(info_day__isnull=False) & Q(course__isnull=True))
+                | (Q(info_day__isnull=True) & Q(course__isnull=False)),
+                name="registration_exactly_one_event",
+                violation_error_message=_("Egy jelentkezés pontosan egy információs napra vagy egy képzésre szól."),
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "info_day"],
+                name="registration_once_per_info_day",
+                violation_error_message=_("Ez a személy már jelentkezett erre az információs napra."),
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "course"],
+                name="registration_once_per_course",
+                violation_error_message=_("Ez a személy már jelentkezett erre a képzésre."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="registration_cancelled_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} – {self.event}"
+
+    @property
+    def event(self):
+        return self.info_day if self.info_day_id else self.course
