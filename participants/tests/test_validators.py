@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from participants.validators import normalise_phone, validate_phone, validate_tax_number
 
 
-@pytest.mark.parametrize("value", ["10773381-2-44", "24766181-2-13"])
+@pytest.mark.parametrize("value", ["10773381-2-44", "24766182-2-13"])
 def test_valid_tax_numbers_pass(value):
     validate_tax_number(value)
 

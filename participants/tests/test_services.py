@@ -1,0 +1,84 @@
+import pytest
+
+from menet_portal.tests.factories import CourseFactory, InfoDayFactory, ParticipantFactory
+from participants.models import RegistrationStatus
+from participants.services import (
+    AlreadyRegistered,
+    RegistrationError,
+    availability,
+    cancel_registration,
+    change_capacity,
+    register_participant,
+)
+from participants.signals import registration_changed
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(event, n):
+    return [register_participant(participant=ParticipantFactory(), event=event) for _ in range(n)]
+
+
+def test_places_then_waiting_list_in_arrival_order():
+    day = InfoDayFactory(capacity=2, minimum=1)
+    regs = _fill(day, 4)
+    assert [r.status for r in regs] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    assert availability(day).confirmed == 2 and availability(day).waitlisted == 2
+
+
+def test_same_person_twice_is_refused_with_a_message():
+    course = CourseFactory()
+    person = ParticipantFactory()
+    register_participant(participant=person, event=course)
+    with pytest.raises(AlreadyRegistered) as exc:
+        register_participant(participant=person, event=course)
+    assert person.family_name in str(exc.value)
+
+
+def test_cancellation_promotes_the_first_waiting():
+    day = InfoDayFactory(capacity=1, minimum=1)
+    first, second, third = _fill(day, 3)
+    promoted = cancel_registration(registration=first, reason="Beteg lett.")
+    assert [p.pk for p in promoted] == [second.pk]
+    second.refresh_from_db(), third.refresh_from_db()
+    assert second.status == RegistrationStatus.CONFIRMED
+    assert third.status == RegistrationStatus.WAITLISTED
+
+
+def test_cancellation_needs_a_reason():
+    reg = _fill(InfoDayFactory(), 1)[0]
+    with pytest.raises(RegistrationError):
+        cancel_registration(registration=reg, reason="  ")
+
+
+def test_raising_capacity_promotes_and_lowering_below_confirmed_is_refused():
+    day = InfoDayFactory(capacity=2, minimum=1)
+    regs = _fill(day, 5)
+    promoted = change_capacity(event=day, capacity=4)
+    assert [p.pk for p in promoted] == [regs[2].pk, regs[3].pk]
+    with pytest.raises(RegistrationError):
+        change_capacity(event=day, capacity=3)
+
+
+def test_cancelled_person_can_come_back_at_the_end_of_the_queue():
+    day = InfoDayFactory(capacity=1, minimum=1)
+    first, second = _fill(day, 2)
+    cancel_registration(registration=first, reason="Mégsem ér rá.")
+    again = register_participant(participant=first.participant, event=day)
+    assert again.pk == first.pk and again.status == RegistrationStatus.WAITLISTED
+
+
+def test_every_change_is_signalled():
+    seen = []
+
+    def listener(sender, registration, change, **kwargs):
+        seen.append(change)
+
+    registration_changed.connect(listener)
+    try:
+        day = InfoDayFactory(capacity=1, minimum=1)
+        first, _second = _fill(day, 2)
+        cancel_registration(registration=first, reason="Ok")
+    finally:
+        registration_changed.disconnect(listener)
+    assert seen == ["confirmed", "waitlisted", "cancelled", "promoted"]
