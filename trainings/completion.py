@@ -1,0 +1,52 @@
+"""Completion of a training: the one place the programme's rule is applied.
+
+Rule (Programme fields): a trainee completes a course when they attended (present or late)
+at least ``completion_min_sessions`` of its sessions and were late at most
+``completion_max_late`` times. Default: all 4 sessions, at most one of them late.
+
+Percentages count *all planned* sessions of the course, not only those already held
+(Moodle's attendance once showed 5 of 10 as 100%).
+Everything is computed in the database, so lists and dashboards stay one query at any size.
+"""
+
+from decimal import Decimal
+
+from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from .models import AttendanceStatus, Session
+
+ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
+
+
+def annotate_completion(registrations, programme):
+    """Annotate course registrations with ``attended_sessions``, ``late_sessions``,
+    ``planned_sessions``, ``hours_attended`` and ``completed``."""
+    planned = (
+        Session.objects.filter(course_id=OuterRef("course_id"))
+        .order_by()
+        .values("course_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    qs = registrations.annotate(
+        attended_sessions=Count("attendances", filter=Q(attendances__status__in=ATTENDED, attendances__session__isnull=False), distinct=True),
+        late_sessions=Count("attendances", filter=Q(attendances__status=AttendanceStatus.LATE, attendances__session__isnull=False), distinct=True),
+        planned_sessions=Coalesce(Subquery(planned, output_field=IntegerField()), Value(0)),
+    )
+    return qs.annotate(
+        hours_attended=ExpressionWrapper(
+            F("attended_sessions") * Value(Decimal(programme.session_hours)),
+            output_field=DecimalField(max_digits=6, decimal_places=1),
+        ),
+        completed=ExpressionWrapper(
+            Q(attended_sessions__gte=programme.completion_min_sessions)
+            & Q(late_sessions__lte=programme.completion_max_late),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def is_completed(*, attended: int, late: int, programme) -> bool:
+    """The same rule for counts already in hand (certificates, tests of the rule's edges)."""
+    return attended >= programme.completion_min_sessions and late <= programme.completion_max_late
