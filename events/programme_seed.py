@@ -13,6 +13,7 @@ from django.db import transaction
 from trainings.models import Course, Session, TrainingSite
 
 from .models import County, EventStatus, InfoDay, Library, Programme, Region
+from .regions import ensure_regions
 
 BUDAPEST = ZoneInfo("Europe/Budapest")
 
@@ -94,6 +95,7 @@ def _initial_status(day: datetime.date) -> str:
 @transaction.atomic
 def seed_programme() -> dict:
     """Create whatever of the MENET programme is missing; return how many rows were created."""
+    ensure_regions(Region, County)  # normally there from the data migration; tests may have flushed them
     created = {"programme": 0, "libraries": 0, "info_days": 0, "training_sites": 0, "courses": 0, "sessions": 0}
     fields = {k: v for k, v in PROGRAMME.items() if k != "slug"}
     programme, made = Programme.objects.get_or_create(slug=PROGRAMME["slug"], defaults=fields)

@@ -79,15 +79,20 @@ def create_demo_users(programme: Programme) -> list[tuple[str, str, str]]:
         accounts.append((username, str(Role(role).label), library.name if library else ""))
         return user
 
+    names = random.Random(7)
+
+    def person():
+        return names.choice(GIVEN_NAMES[20:40]), names.choice(FAMILY_NAMES[:40])
+
     account("mke", Role.STAFF, "Eszter", "Kardos")
     account("tamogato", Role.FUNDER, "Gergely", "Halmi")
     host_ids = set(programme.info_days.values_list("library_id", flat=True))
     site_library_ids = set(programme.training_sites.values_list("library_id", flat=True))
     for library in Library.objects.filter(pk__in=host_ids | site_library_ids).select_related("county"):
-        account(f"koord-{_ascii_slug(library.settlement)}", Role.COORDINATOR, "Koordinátor", library.settlement, library)
+        account(f"koord-{_ascii_slug(library.settlement)}", Role.COORDINATOR, *person(), library)
     for course in Course.objects.filter(site__programme=programme).select_related("site__library"):
         library = course.site.library
-        trainer = account(f"oktato-{_ascii_slug(library.settlement)}", Role.TRAINER, "Oktató", library.settlement, library)
+        trainer = account(f"oktato-{_ascii_slug(library.settlement)}", Role.TRAINER, *person(), library)
         course.trainers.add(trainer)
         course.site.trainers.add(trainer)
     return accounts

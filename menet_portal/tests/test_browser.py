@@ -1,0 +1,30 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+from menet_portal.models import User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_coordinator_home_in_hungarian_screenshot(live_server, page, browser_login, artifacts_dir):
+    call_command("seed_demo", participants=300, verbosity=0)
+    coordinator = User.objects.get(username="koord-szombathely")
+    browser_login(coordinator, password="menet-demo-2026")
+    assert page.url.endswith("/resztvevok/koordinator/")
+    assert page.locator("html").get_attribute("lang") == "hu"
+    assert page.get_by_role("heading", name="Berzsenyi Dániel Könyvtár").is_visible()
+    assert "2026. december 3." in page.content()
+    path = os.path.join(artifacts_dir, "coordinator-home.png")
+    page.screenshot(path=path, full_page=True)
+    assert os.path.getsize(path) > 10_000
+
+
+def test_no_request_leaves_the_portal(live_server, page, browser_login):
+    call_command("seed_demo", participants=0, verbosity=0)
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
+    browser_login(User.objects.get(username="mke"), password="menet-demo-2026")
+    page.goto(f"{live_server.url}/esemenyek/")
+    assert outside == []
