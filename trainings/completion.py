@@ -50,3 +50,28 @@ def annotate_completion(registrations, programme):
 def is_completed(*, attended: int, late: int, programme) -> bool:
     """The same rule for counts already in hand (certificates, tests of the rule's edges)."""
     return attended >= programme.completion_min_sessions and late <= programme.completion_max_late
+
+
+MISSED = [AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED]
+
+
+def annotate_completion_outlook(registrations, programme):
+    """``annotate_completion`` plus ``missed_sessions`` (recorded absent or excused) and
+    ``can_still_complete``: False once the rule can no longer be met — too many sessions
+    missed for ``completion_min_sessions`` to be reached, or more than ``completion_max_late``
+    late arrivals. Sessions not yet recorded still count as attendable."""
+    qs = annotate_completion(registrations, programme).annotate(
+        missed_sessions=Count(
+            "attendances", filter=Q(attendances__status__in=MISSED, attendances__session__isnull=False), distinct=True
+        ),
+    )
+    return qs.annotate(
+        can_still_complete=ExpressionWrapper(
+            Q(completed=True)
+            | (
+                Q(late_sessions__lte=programme.completion_max_late)
+                & Q(planned_sessions__gte=F("missed_sessions") + Value(programme.completion_min_sessions))
+            ),
+            output_field=BooleanField(),
+        ),
+    )

@@ -1,0 +1,493 @@
+"""The programme's indicators against its commitments: every figure of the dashboard and the
+progress report, from a fixed handful of aggregate queries (the same number at 50 or 100,000
+participants).
+
+Definitions (DESIGN.md, "The reports the funder expects"):
+
+- an info day / course is *held* when it is not cancelled and either marked held or over
+  (an info day whose date has passed; a course whose planned sessions have all ended);
+- info-day *registered* = confirmed registrations; *attended* = info-day attendance rows
+  (``session`` NULL) with status present or late, whatever the registration's status (a
+  walk-in or someone on the waiting list who came counts as attended, a no-show does not);
+- *trainees* = confirmed course registrations; *completions* come from
+  ``trainings.completion.annotate_completion`` (the one place of that rule);
+- *training hours delivered* = attended (present/late) course sessions × the programme's
+  session hours, summed over trainees (the same hours the completion rule counts);
+- the *state* of a figure against its target: below minimum, in band, or full.
+
+``programme_indicators`` is read by the staff dashboard, the funder's viewer and the PDF
+progress report; none of them recomputes a figure.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import EventStatus, InfoDay, Programme, Region
+from participants.models import Registration, RegistrationStatus, TargetGroup
+from trainings.completion import ATTENDED, annotate_completion, annotate_completion_outlook
+from trainings.models import Attendance, Course, Session, TrainingSite
+
+ALERT_WINDOW_DAYS = 14
+
+
+def current_programme():
+    """The programme the dashboards show: the one that started last."""
+    return Programme.objects.order_by("-start_date").first()
+
+
+class FigureState:
+    BELOW = "below"
+    IN_BAND = "in_band"
+    FULL = "full"
+
+    LABELS = {
+        BELOW: _("minimum alatt"),
+        IN_BAND: _("sávon belül"),
+        FULL: _("teljesítve"),
+    }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number and, where the programme committed to one, its target (a single number or a band)."""
+
+    value: int | Decimal
+    target_min: int | Decimal | None = None
+    target_max: int | Decimal | None = None
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_min is not None
+
+    @property
+    def is_band(self) -> bool:
+        return self.target_max is not None and self.target_max != self.target_min
+
+    @property
+    def target_top(self):
+        return self.target_max if self.target_max is not None else self.target_min
+
+    @property
+    def state(self) -> str | None:
+        if self.target_min is None:
+            return None
+        if self.value < self.target_min:
+            return FigureState.BELOW
+        if self.value >= self.target_top:
+            return FigureState.FULL
+        return FigureState.IN_BAND
+
+    @property
+    def state_label(self):
+        return FigureState.LABELS.get(self.state, "")
+
+    @property
+    def percent(self) -> int:
+        """Share of the (upper) target reached, 0–100, for progress bars."""
+        top = self.target_top
+        if not top:
+            return 0
+        return min(100, int(Decimal(self.value) * 100 / Decimal(top)))
+
+    @property
+    def min_percent(self) -> int:
+        """Where the band's minimum sits on a bar that ends at its maximum."""
+        top = self.target_top
+        if not top or self.target_min is None:
+            return 0
+        return int(Decimal(self.target_min) * 100 / Decimal(top))
+
+
+@dataclass
+class PeopleCounts:
+    """Counts of people (registrations, attendance) in one slice of the programme."""
+
+    info_day_registered: int = 0
+    info_day_waitlisted: int = 0
+    info_day_attended: int = 0
+    trainees: int = 0
+    trainees_waitlisted: int = 0
+    completions: int = 0
+    attended_sessions: int = 0
+    training_hours: Decimal = Decimal(0)
+
+    def add(self, other: PeopleCounts) -> PeopleCounts:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    @property
+    def reached(self) -> int:
+        """Info-day attendees plus trainees: the participations of a slice (the region × group chart)."""
+        return self.info_day_attended + self.trainees
+
+
+@dataclass
+class InfoDayRow:
+    info_day: InfoDay
+    held: bool
+    band_min: int
+    band_max: int
+    counts: PeopleCounts
+    by_group: dict[str, PeopleCounts]
+    attendance_rows: int = 0  # any status: tells whether attendance was recorded at all
+
+    @property
+    def registered_figure(self) -> Figure:
+        return Figure(self.counts.info_day_registered, self.band_min, self.band_max)
+
+    @property
+    def attended_figure(self) -> Figure:
+        return Figure(self.counts.info_day_attended, self.band_min, self.band_max)
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return self.attendance_rows > 0
+
+
+@dataclass
+class CourseRow:
+    course: Course
+    held: bool
+    sessions_planned: int
+    sessions_started: int
+    next_session_at: datetime.datetime | None
+    target: int
+    counts: PeopleCounts
+    by_group: dict[str, PeopleCounts]
+
+    @property
+    def trainees_figure(self) -> Figure:
+        return Figure(self.counts.trainees, self.target)
+
+
+@dataclass
+class BreakdownRow:
+    """One region, target group or site with its figures."""
+
+    key: str
+    label: str
+    counts: PeopleCounts = field(default_factory=PeopleCounts)
+    info_days: int = 0  # not cancelled
+    info_days_held: int = 0
+    trainings: int = 0  # not cancelled
+    trainings_held: int = 0
+    band_min: int | None = None  # info-day attendee band for this slice (regions)
+    band_max: int | None = None
+    trainee_target: int | None = None  # training sites
+    object: object | None = None
+
+    @property
+    def attended_figure(self) -> Figure:
+        return Figure(self.counts.info_day_attended, self.band_min, self.band_max)
+
+    @property
+    def registered_figure(self) -> Figure:
+        return Figure(self.counts.info_day_registered, self.band_min, self.band_max)
+
+    @property
+    def trainees_figure(self) -> Figure:
+        return Figure(self.counts.trainees, self.trainee_target)
+
+
+@dataclass
+class RegionGroupCell:
+    region: Region
+    counts: dict[str, PeopleCounts]
+
+
+@dataclass
+class ProgrammeIndicators:
+    programme: Programme
+    as_of: datetime.datetime
+    info_days_held: Figure
+    info_day_registered: Figure
+    info_day_attended: Figure
+    trainings_held: Figure
+    trainees: Figure
+    completions: Figure
+    training_hours: Figure
+    totals: PeopleCounts
+    info_days: list[InfoDayRow]
+    courses: list[CourseRow]
+    by_region: list[BreakdownRow]
+    by_target_group: list[BreakdownRow]
+    by_training_site: list[BreakdownRow]
+    region_by_group: list[RegionGroupCell]
+
+    @property
+    def completion_rate(self) -> int:
+        """Completions as a percentage of trainees."""
+        if not self.trainees.value:
+            return 0
+        return round(self.completions.value * 100 / self.trainees.value)
+
+
+def _info_day_held(info_day: InfoDay, today: datetime.date) -> bool:
+    if info_day.status == EventStatus.CANCELLED:
+        return False
+    return info_day.status == EventStatus.HELD or info_day.date < today
+
+
+def _course_held(course, programme: Programme, now: datetime.datetime) -> bool:
+    if course.status == EventStatus.CANCELLED:
+        return False
+    if course.status == EventStatus.HELD:
+        return True
+    return (
+        course.sessions_planned >= programme.sessions_per_course
+        and course.last_session_end is not None
+        and course.last_session_end <= now
+    )
+
+
+def _courses_with_sessions(programme: Programme, now):
+    return (
+        Course.objects.filter(site__programme=programme)
+        .select_related("site__library__county__region")
+        .annotate(
+            sessions_planned=Count("sessions"),
+            sessions_started=Count("sessions", filter=Q(sessions__starts_at__lte=now)),
+            last_session_end=Max("sessions__ends_at"),
+            next_session_at=Min("sessions__starts_at", filter=Q(sessions__starts_at__gt=now)),
+        )
+        .order_by("site__library__settlement", "title")
+    )
+
+
+def programme_indicators(programme: Programme, *, now: datetime.datetime | None = None) -> ProgrammeIndicators:
+    """Every figure of the dashboard for ``programme``, in six aggregate queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    hours_per_session = Decimal(programme.session_hours)
+    groups = [g.value for g in TargetGroup]
+
+    info_days = list(
+        InfoDay.objects.filter(programme=programme).select_related("region", "library__county").order_by("date", "pk")
+    )
+    courses = list(_courses_with_sessions(programme, now))
+    sites = list(
+        TrainingSite.objects.filter(programme=programme)
+        .select_related("library__county__region")
+        .order_by("library__settlement", "pk")
+    )
+    regions = list(Region.objects.order_by("position", "pk"))
+    info_day_ids = [d.pk for d in info_days]
+    course_ids = [c.pk for c in courses]
+
+    # cells[("i"|"c", event id)][target group] -> PeopleCounts
+    cells: dict[tuple[str, int], dict[str, PeopleCounts]] = defaultdict(lambda: {g: PeopleCounts() for g in groups})
+    attendance_rows: dict[int, int] = defaultdict(int)
+
+    registrations = (
+        Registration.objects.filter(Q(info_day_id__in=info_day_ids) | Q(course_id__in=course_ids))
+        .values("info_day_id", "course_id", "participant__target_group")
+        .annotate(
+            confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        .order_by()
+    )
+    for row in registrations:
+        group = row["participant__target_group"]
+        if row["info_day_id"]:
+            cell = cells[("i", row["info_day_id"])][group]
+            cell.info_day_registered += row["confirmed"]
+            cell.info_day_waitlisted += row["waitlisted"]
+        else:
+            cell = cells[("c", row["course_id"])][group]
+            cell.trainees += row["confirmed"]
+            cell.trainees_waitlisted += row["waitlisted"]
+
+    attendance = (
+        Attendance.objects.filter(
+            Q(session__isnull=True, registration__info_day_id__in=info_day_ids)
+            | Q(session__isnull=False, registration__course_id__in=course_ids)
+        )
+        .values("registration__info_day_id", "registration__course_id", "registration__participant__target_group")
+        .annotate(attended=Count("id", filter=Q(status__in=ATTENDED)), recorded=Count("id"))
+        .order_by()
+    )
+    for row in attendance:
+        group = row["registration__participant__target_group"]
+        if row["registration__info_day_id"]:
+            cells[("i", row["registration__info_day_id"])][group].info_day_attended += row["attended"]
+            attendance_rows[row["registration__info_day_id"]] += row["recorded"]
+        else:
+            cell = cells[("c", row["registration__course_id"])][group]
+            cell.attended_sessions += row["attended"]
+            cell.training_hours += row["attended"] * hours_per_session
+
+    completed = annotate_completion(Registration.objects.filter(course_id__in=course_ids), programme).filter(
+        completed=True
+    )
+    completions = (
+        Registration.objects.filter(pk__in=Subquery(completed.values("pk")))
+        .values("course_id", "participant__target_group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in completions:
+        cells[("c", row["course_id"])][row["participant__target_group"]].completions += row["n"]
+
+    def total(by_group):
+        result = PeopleCounts()
+        for counts in by_group.values():
+            result.add(counts)
+        return result
+
+    info_day_rows = []
+    for day in info_days:
+        by_group = cells[("i", day.pk)]
+        info_day_rows.append(InfoDayRow(
+            info_day=day, held=_info_day_held(day, today),
+            band_min=programme.info_day_min_participants, band_max=programme.info_day_max_participants,
+            counts=total(by_group), by_group=by_group, attendance_rows=attendance_rows[day.pk],
+        ))
+    course_rows = []
+    for course in courses:
+        by_group = cells[("c", course.pk)]
+        course_rows.append(CourseRow(
+            course=course, held=_course_held(course, programme, now),
+            sessions_planned=course.sessions_planned, sessions_started=course.sessions_started,
+            next_session_at=course.next_session_at, target=programme.trainees_per_course,
+            counts=total(by_group), by_group=by_group,
+        ))
+
+    # Breakdowns: sums over the per-event rows above (a few dozen rows, never the big tables).
+    region_rows = {r.pk: BreakdownRow(key=str(r.pk), label=r.name, object=r) for r in regions}
+    region_group = {r.pk: {g: PeopleCounts() for g in groups} for r in regions}
+    group_rows = {g: BreakdownRow(key=g, label=TargetGroup(g).label) for g in groups}
+    site_rows = {
+        s.pk: BreakdownRow(key=str(s.pk), label=str(s.library), object=s, trainee_target=0) for s in sites
+    }
+    for row in info_day_rows:
+        day = row.info_day
+        region = region_rows[day.region_id]
+        if day.status != EventStatus.CANCELLED:
+            region.info_days += 1
+        region.info_days_held += row.held
+        region.counts.add(row.counts)
+        for g, counts in row.by_group.items():
+            group_rows[g].counts.add(counts)
+            region_group[day.region_id][g].add(counts)
+    for row in course_rows:
+        course = row.course
+        region_id = course.site.library.county.region_id
+        site = site_rows[course.site_id]
+        for slice_ in (region_rows[region_id], site):
+            if course.status != EventStatus.CANCELLED:
+                slice_.trainings += 1
+            slice_.trainings_held += row.held
+            slice_.counts.add(row.counts)
+        if course.status != EventStatus.CANCELLED:
+            site.trainee_target += programme.trainees_per_course
+        for g, counts in row.by_group.items():
+            group_rows[g].counts.add(counts)
+            region_group[region_id][g].add(counts)
+    for region in region_rows.values():
+        if region.info_days:
+            region.band_min = region.info_days * programme.info_day_min_participants
+            region.band_max = region.info_days * programme.info_day_max_participants
+
+    totals = PeopleCounts()
+    for row in group_rows.values():
+        totals.add(row.counts)
+
+    return ProgrammeIndicators(
+        programme=programme,
+        as_of=now,
+        info_days_held=Figure(sum(r.held for r in info_day_rows), programme.info_day_target),
+        info_day_registered=Figure(
+            totals.info_day_registered,
+            programme.info_day_participant_target_min, programme.info_day_participant_target_max,
+        ),
+        info_day_attended=Figure(
+            totals.info_day_attended,
+            programme.info_day_participant_target_min, programme.info_day_participant_target_max,
+        ),
+        trainings_held=Figure(sum(r.held for r in course_rows), programme.training_target),
+        trainees=Figure(totals.trainees, programme.trainee_target),
+        completions=Figure(totals.completions),
+        training_hours=Figure(totals.training_hours, programme.trainee_target * programme.course_hours),
+        totals=totals,
+        info_days=info_day_rows,
+        courses=course_rows,
+        by_region=list(region_rows.values()),
+        by_target_group=list(group_rows.values()),
+        by_training_site=list(site_rows.values()),
+        region_by_group=[RegionGroupCell(region=r, counts=region_group[r.pk]) for r in regions],
+    )
+
+
+# --- Alerts ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Alerts:
+    below_minimum: list  # InfoDayRow / CourseRow starting within ALERT_WINDOW_DAYS with too few confirmed
+    attendance_missing: list  # Session / InfoDay already started without any attendance row
+    completion_at_risk: list  # (CourseRow, number of trainees who can no longer complete)
+
+    def __len__(self):
+        return len(self.below_minimum) + len(self.attendance_missing) + len(self.completion_at_risk)
+
+
+def programme_alerts(indicators: ProgrammeIndicators) -> Alerts:
+    """What needs MKE staff's attention now; two queries on top of the indicators."""
+    programme = indicators.programme
+    now = indicators.as_of
+    today = timezone.localdate(now)
+    horizon = today + datetime.timedelta(days=ALERT_WINDOW_DAYS)
+    active = (EventStatus.CANCELLED, EventStatus.HELD)
+
+    below = []
+    for row in indicators.info_days:
+        day = row.info_day
+        if day.status not in active and today <= day.date <= horizon and row.counts.info_day_registered < day.minimum:
+            below.append(row)
+    for row in indicators.courses:
+        course = row.course
+        starts = row.next_session_at if row.sessions_started == 0 else None
+        if (
+            course.status not in active and starts is not None
+            and timezone.localdate(starts) <= horizon and row.counts.trainees < row.target
+        ):
+            below.append(row)
+
+    missing = [row.info_day for row in indicators.info_days
+               if row.info_day.status != EventStatus.CANCELLED and row.info_day.date < today
+               and not row.attendance_recorded]
+    course_ids = [row.course.pk for row in indicators.courses if row.course.status != EventStatus.CANCELLED]
+    sessions = list(
+        Session.objects.filter(course_id__in=course_ids, starts_at__lte=now)
+        .filter(~Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))
+        .select_related("course__site__library")
+        .order_by("starts_at")
+    )
+    missing.extend(sessions)
+
+    at_risk_ids = (
+        annotate_completion_outlook(
+            Registration.objects.filter(course_id__in=course_ids, status=RegistrationStatus.CONFIRMED), programme
+        )
+        .filter(can_still_complete=False)
+        .values("pk")
+    )
+    at_risk_counts = dict(
+        Registration.objects.filter(pk__in=Subquery(at_risk_ids))
+        .values("course_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("course_id", "n")
+    )
+    at_risk = [(row, at_risk_counts[row.course.pk]) for row in indicators.courses if at_risk_counts.get(row.course.pk)]
+    return Alerts(below_minimum=below, attendance_missing=missing, completion_at_risk=at_risk)
