@@ -10,6 +10,7 @@ import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -67,6 +68,7 @@ def create_demo_users(programme: Programme) -> list[tuple[str, str, str]]:
     """One account of each role, a coordinator per library and a trainer per training site."""
     User = get_user_model()
     accounts = []
+    password_hash = make_password(DEMO_PASSWORD)  # one hash (with its salt) for every demo account
 
     def account(username, role, first, last, library=None):
         user, _ = User.objects.update_or_create(
@@ -74,7 +76,7 @@ def create_demo_users(programme: Programme) -> list[tuple[str, str, str]]:
             defaults={"role": role, "first_name": first, "last_name": last, "library": library,
                       "email": f"{username}@demo.mke.hu", "is_staff": role == Role.STAFF},
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = password_hash
         user.save(update_fields=["password"])
         accounts.append((username, str(Role(role).label), library.name if library else ""))
         return user
