@@ -14,6 +14,7 @@ Availability is always computed from the registration rows, never kept as a coun
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -183,3 +184,165 @@ def change_capacity(*, event, capacity: int, changed_by=None) -> list[Registrati
             event.minimum = capacity
         event.save()
         return promote_from_waiting_list(event)
+
+
+# --- People: creating and editing participants, recognising known persons -------------------
+
+# "Active age" as the programme uses it (KSH: 15–64 years); a citizen outside it is warned about.
+ACTIVE_AGE = (15, 64)
+
+
+class DuplicateParticipant(RegistrationError):
+    """The data matches a person already known; the coordinator is offered them instead."""
+
+    def __init__(self, candidates):
+        self.candidates = list(candidates)
+        super().__init__(_("Ez a személy már szerepel a nyilvántartásban: válassza ki a meglévő adatlapot."))
+
+
+def normalise_tax_number(value: str) -> str:
+    """``12345678112`` or ``12345678 1 12`` → ``12345678-1-12``; anything else is returned trimmed."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    if len(digits) == 11:
+        return f"{digits[:8]}-{digits[8]}-{digits[9:]}"
+    return (value or "").strip()
+
+
+def known_participants(*, email: str = "", family_name: str, given_name: str, birth_year, settlement: str,
+                       exclude_pk=None):
+    """Persons already on record that match: same e-mail (any case), or the same family name,
+    given name, birth year and settlement (any case). E-mail matches first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    condition = Q(
+        family_name__iexact=family_name.strip(), given_name__iexact=given_name.strip(),
+        birth_year=birth_year, settlement__iexact=settlement.strip(),
+    )
+    email = (email or "").strip()
+    if email:
+        condition |= Q(email__iexact=email)
+    qs = Participant.objects.filter(condition, anonymised_at__isnull=True)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    rank = Case(When(email__iexact=email, then=Value(0)), default=Value(1), output_field=IntegerField()) if email \
+        else Value(1, output_field=IntegerField())
+    return qs.select_related("organisation", "registering_library").annotate(match_rank=rank).order_by(
+        "match_rank", "id"
+    )
+
+
+def outside_active_age(*, target_group: str, birth_year: int, today=None) -> bool:
+    if target_group != "citizen" or not birth_year:
+        return False
+    age = (today or timezone.localdate()).year - birth_year
+    return not (ACTIVE_AGE[0] <= age <= ACTIVE_AGE[1])
+
+
+def _organisation_for(data: dict):
+    """Find the organisation by tax number, or create it; ``None`` for citizens."""
+    from .models import Organisation, TargetGroup
+
+    if data["target_group"] == TargetGroup.CITIZEN:
+        return None
+    tax_number = normalise_tax_number(data["tax_number"])
+    organisation = Organisation.objects.filter(tax_number=tax_number).first()
+    if organisation is None:
+        organisation = Organisation(
+            name=data["organisation_name"].strip(), kind=data["organisation_kind"], tax_number=tax_number,
+            settlement=data.get("organisation_settlement") or data["settlement"],
+            size_band=(data.get("size_band") or "") if data["target_group"] == TargetGroup.BUSINESS else "",
+        )
+        organisation.full_clean()
+        organisation.save()
+    return organisation
+
+
+PERSON_FIELDS = ("family_name", "given_name", "email", "phone", "birth_year", "settlement", "county", "target_group")
+
+
+def _apply_person_data(participant: Participant, data: dict) -> None:
+    from .validators import normalise_phone
+
+    for field in PERSON_FIELDS:
+        setattr(participant, field, data[field])
+    participant.family_name = participant.family_name.strip()
+    participant.given_name = participant.given_name.strip()
+    participant.settlement = participant.settlement.strip()
+    participant.email = (participant.email or "").strip()
+    participant.phone = normalise_phone(participant.phone or "")
+    participant.organisation = _organisation_for(data)
+
+
+def create_participant(*, data: dict, library=None, use_existing=None, allow_known: bool = False) -> tuple[Participant, bool]:
+    """Record a person, or recognise them: returns ``(participant, created)``.
+
+    ``data`` is a form's cleaned data (person fields, consent, organisation fields for
+    nonprofit and business). If the e-mail (any case) or family name + given name + birth
+    year + settlement match a known person, nobody new is created: ``DuplicateParticipant``
+    offers the known persons, unless ``use_existing`` names one of them (its id, checked
+    against the matches, never trusted) or ``allow_known`` takes the best match (imports).
+    A known person's consent is renewed with the current privacy text version.
+    """
+    if not data.get("consent"):
+        raise RegistrationError(_("Az adatkezeléshez való hozzájárulás kötelező."))
+    with transaction.atomic():
+        candidates = list(known_participants(
+            email=data.get("email", ""), family_name=data["family_name"], given_name=data["given_name"],
+            birth_year=data["birth_year"], settlement=data["settlement"],
+        ))
+        if candidates:
+            chosen = None
+            if use_existing is not None:
+                chosen = next((c for c in candidates if str(c.pk) == str(use_existing)), None)
+            elif allow_known:
+                chosen = candidates[0]
+            if chosen is None:
+                raise DuplicateParticipant(candidates)
+            chosen.consent_given_at = timezone.now()
+            chosen.consent_text_version = settings.CONSENT_TEXT_VERSION
+            chosen.save(update_fields=["consent_given_at", "consent_text_version", "updated_at"])
+            return chosen, False
+        participant = Participant(
+            registering_library=library,
+            consent_given_at=timezone.now(),
+            consent_text_version=settings.CONSENT_TEXT_VERSION,
+        )
+        _apply_person_data(participant, data)
+        participant.full_clean()
+        participant.save()
+        return participant, True
+
+
+def update_participant(*, participant: Participant, data: dict) -> Participant:
+    """Change a person's data; refuses to make them a copy of another known person."""
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        others = known_participants(
+            email=data.get("email", ""), family_name=data["family_name"], given_name=data["given_name"],
+            birth_year=data["birth_year"], settlement=data["settlement"], exclude_pk=participant.pk,
+        )
+        if others.exists():
+            raise DuplicateParticipant(others)
+        _apply_person_data(participant, data)
+        participant.full_clean()
+        participant.save()
+        return participant
+
+
+def record_and_register(*, data: dict, event=None, library=None, registered_by=None,
+                        source: str = RegistrationSource.COORDINATOR, use_existing=None, allow_known: bool = False):
+    """Record (or recognise) a person and register them for ``event`` in one transaction.
+
+    Returns ``(participant, registration or None)``. If the registration is refused (the person
+    is already registered, the event is closed), nothing is recorded.
+    """
+    with transaction.atomic():
+        participant, _created = create_participant(
+            data=data, library=library, use_existing=use_existing, allow_known=allow_known
+        )
+        registration = None
+        if event is not None:
+            registration = register_participant(
+                participant=participant, event=event, source=source, registered_by=registered_by
+            )
+        return participant, registration

@@ -6,4 +6,10 @@ app_name = "participants"
 
 urlpatterns = [
     path("koordinator/", views.coordinator_home, name="coordinator_home"),
+    path("", views.participant_list, name="participant_list"),
+    path("uj/", views.participant_create, name="participant_create"),
+    path("<int:pk>/", views.participant_detail, name="participant_detail"),
+    path("<int:pk>/modositas/", views.participant_edit, name="participant_edit"),
+    path("jelentkezesek/", views.registration_list, name="registration_list"),
+    path("jelentkezesek/<int:pk>/lemondas/", views.registration_cancel, name="registration_cancel"),
 ]

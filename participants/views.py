@@ -1,20 +1,283 @@
-from django.shortcuts import render
-from django.utils import timezone
+"""Coordinator workspace: thin views over participants.services and participants.selectors.
 
-from events.selectors import with_registration_counts
+Every object comes from a scoped queryset (menet_portal.scope), so another library's id in a
+URL or a filter parameter answers 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from menet_portal.exports import EXPORT_FORMATS, Column, export_response
 from menet_portal.models import Role
 from menet_portal.permissions import role_required
-from menet_portal.scope import courses_for, info_days_for
+from menet_portal.scope import courses_for, info_days_for, participants_for, registrations_for
+
+from . import selectors, services
+from .filters import ParticipantFilter, RegistrationFilter
+from .forms import CancelRegistrationForm, EventChoiceForm, ParticipantEditForm, RegistrationForm
+from .models import RegistrationSource, RegistrationStatus
+
+WORKSPACE_ROLES = (Role.STAFF, Role.COORDINATOR)
+PAGE_SIZE = 50
 
 
 @role_required(Role.COORDINATOR)
 def coordinator_home(request):
-    """The coordinator's library: its upcoming info days and courses with their fill."""
-    today = timezone.localdate()
-    info_days = with_registration_counts(info_days_for(request.user).filter(date__gte=today)).order_by("date")
-    courses = with_registration_counts(courses_for(request.user)).order_by("title")
+    """The coordinator's library: upcoming info days and courses, fill, waiting list, warnings."""
+    info_days = selectors.upcoming_info_days(request.user)
     return render(
         request,
         "participants/coordinator_home.html",
-        {"library": request.user.library, "info_days": info_days, "courses": courses},
+        {
+            "library": request.user.library,
+            "info_days": info_days,
+            "courses": selectors.upcoming_courses(request.user),
+            "warnings": [d for d in info_days if d.below_minimum_soon],
+            "warning_days": selectors.MINIMUM_WARNING_DAYS,
+        },
     )
+
+
+def _check_event_params(request):
+    """An ``info_day`` / ``course`` parameter naming an event outside the user's scope is a 404."""
+    for name, scoped in (("info_day", info_days_for), ("course", courses_for)):
+        value = request.GET.get(name)
+        if value:
+            if not value.isdigit():
+                raise Http404
+            get_object_or_404(scoped(request.user), pk=value)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    return params.urlencode()
+
+
+def _export_format(request):
+    fmt = request.GET.get("format")
+    if fmt and fmt not in EXPORT_FORMATS:
+        raise Http404
+    return fmt
+
+
+def _organisation(p):
+    return p.organisation.name if p.organisation_id else ""
+
+
+PARTICIPANT_COLUMNS = [
+    Column(_("Családi név"), lambda p: p.family_name),
+    Column(_("Utónév"), lambda p: p.given_name),
+    Column(_("E-mail"), lambda p: p.email),
+    Column(_("Telefon"), lambda p: p.phone),
+    Column(_("Születési év"), lambda p: p.birth_year),
+    Column(_("Település"), lambda p: p.settlement),
+    Column(_("Vármegye"), lambda p: p.county.name),
+    Column(_("Célcsoport"), lambda p: p.get_target_group_display()),
+    Column(_("Szervezet"), _organisation),
+    Column(_("Adószám"), lambda p: p.organisation.tax_number if p.organisation_id else ""),
+    Column(_("Hozzájárulás ideje"), lambda p: p.consent_given_at),
+    Column(_("Adatkezelési tájékoztató verziója"), lambda p: p.consent_text_version),
+]
+
+REGISTRATION_COLUMNS = [
+    Column(_("Családi név"), lambda r: r.participant.family_name),
+    Column(_("Utónév"), lambda r: r.participant.given_name),
+    Column(_("E-mail"), lambda r: r.participant.email),
+    Column(_("Telefon"), lambda r: r.participant.phone),
+    Column(_("Célcsoport"), lambda r: r.participant.get_target_group_display()),
+    Column(_("Szervezet"), lambda r: _organisation(r.participant)),
+    Column(_("Esemény"), lambda r: str(r.event)),
+    Column(_("Állapot"), lambda r: r.get_status_display()),
+    Column(_("Forrás"), lambda r: r.get_source_display()),
+    Column(_("Jelentkezés ideje"), lambda r: r.created_at),
+    Column(_("Lemondás oka"), lambda r: r.cancel_reason),
+]
+
+
+@role_required(*WORKSPACE_ROLES)
+def participant_list(request):
+    _check_event_params(request)
+    fmt = _export_format(request)
+    filterset = ParticipantFilter(request.GET, queryset=selectors.participant_list(request.user), request=request)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    if fmt:
+        return export_response(queryset.iterator(chunk_size=2000), PARTICIPANT_COLUMNS, "resztvevok", fmt)
+    return render(request, "participants/participant_list.html", {
+        "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
+    })
+
+
+@role_required(*WORKSPACE_ROLES)
+def registration_list(request):
+    _check_event_params(request)
+    fmt = _export_format(request)
+    filterset = RegistrationFilter(
+        request.GET, queryset=selectors.registration_list(request.user), request=request
+    )
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    if fmt:
+        return export_response(queryset.iterator(chunk_size=2000), REGISTRATION_COLUMNS, "jelentkezesek", fmt)
+    return render(request, "participants/registration_list.html", {
+        "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
+    })
+
+
+def _form_errors_from(form, error: ValidationError):
+    """Put a model's ValidationError beside the matching form field (or on top of the form)."""
+    field_map = {"organisation": "organisation_kind", "name": "organisation_name", "kind": "organisation_kind"}
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            target = field_map.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _announce(request, registration):
+    if registration.status == RegistrationStatus.CONFIRMED:
+        messages.success(request, _("%(name)s helyet kapott: %(event)s.") % {
+            "name": registration.participant.full_name, "event": registration.event})
+    else:
+        messages.warning(request, _(
+            "Az esemény betelt: %(name)s várólistára került (%(event)s). Ha felszabadul egy hely, automatikusan "
+            "helyet kap, és értesítést kap róla.") % {"name": registration.participant.full_name,
+                                                     "event": registration.event})
+
+
+def _masked(candidates):
+    """Known persons may belong to another library: show their e-mail only masked."""
+    for candidate in candidates:
+        local, _sep, domain = candidate.email.partition("@")
+        candidate.masked_email = f"{local[:2]}…@{domain}" if domain else ""
+    return candidates
+
+
+def _warn_age(request, participant):
+    if services.outside_active_age(target_group=participant.target_group, birth_year=participant.birth_year):
+        messages.warning(request, _(
+            "Figyelem: %(name)s nem aktív korú (15–64 év). A programnak elsősorban az aktív korú "
+            "állampolgárok a célcsoportja; a rögzítés ettől megtörtént.") % {"name": participant.full_name})
+
+
+@role_required(*WORKSPACE_ROLES)
+def participant_create(request):
+    """Register a person for an event (or only record them), recognising known persons."""
+    choices = selectors.event_choices(request.user)
+    initial = {}
+    for kind in ("info_day", "course"):
+        if request.GET.get(kind):
+            _check_event_params(request)
+            initial["event"] = f"{kind}:{request.GET[kind]}"
+    form = RegistrationForm(request.POST or None, initial=initial, event_choices=choices)
+    candidates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        event = selectors.resolve_event(request.user, data["event"]) if data["event"] else None
+        library = event.library if event is not None else request.user.library
+        try:
+            participant, registration = services.record_and_register(
+                data=data, event=event, library=library, registered_by=request.user,
+                use_existing=request.POST.get("use_existing") or None,
+            )
+        except services.DuplicateParticipant as exc:
+            candidates = _masked(exc.candidates)
+        except services.RegistrationError as exc:
+            form.add_error("event", str(exc))
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            _warn_age(request, participant)
+            if registration is not None:
+                _announce(request, registration)
+            else:
+                messages.success(request, _("%(name)s adatai rögzítve.") % {"name": participant.full_name})
+            if "save_another" in request.POST:
+                return redirect(request.get_full_path())
+            return redirect("participants:participant_detail", pk=participant.pk)
+    return render(request, "participants/participant_form.html", {
+        "form": form, "candidates": candidates, "title": _("Résztvevő regisztrálása"),
+    })
+
+
+@role_required(*WORKSPACE_ROLES)
+def participant_detail(request, pk):
+    participant = get_object_or_404(
+        participants_for(request.user).select_related("organisation", "county", "registering_library"), pk=pk
+    )
+    form = EventChoiceForm(request.POST or None, event_choices=selectors.event_choices(request.user))
+    if request.method == "POST" and form.is_valid():
+        event = selectors.resolve_event(request.user, form.cleaned_data["event"])
+        try:
+            registration = services.register_participant(
+                participant=participant, event=event, source=RegistrationSource.COORDINATOR,
+                registered_by=request.user,
+            )
+        except services.RegistrationError as exc:
+            form.add_error("event", str(exc))
+        else:
+            _announce(request, registration)
+            return redirect("participants:participant_detail", pk=participant.pk)
+    return render(request, "participants/participant_detail.html", {
+        "participant": participant, "form": form,
+        "registrations": selectors.participant_registrations(request.user, participant),
+    })
+
+
+@role_required(*WORKSPACE_ROLES)
+def participant_edit(request, pk):
+    participant = get_object_or_404(participants_for(request.user).select_related("organisation"), pk=pk)
+    form = ParticipantEditForm(request.POST or None, initial=ParticipantEditForm.initial_for(participant))
+    candidates = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant = services.update_participant(participant=participant, data=form.cleaned_data)
+        except services.DuplicateParticipant as exc:
+            candidates = exc.candidates
+            form.add_error(None, _("A megadott adatokkal már szerepel egy másik személy; így nem menthető."))
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            _warn_age(request, participant)
+            messages.success(request, _("%(name)s adatai mentve.") % {"name": participant.full_name})
+            return redirect("participants:participant_detail", pk=participant.pk)
+    return render(request, "participants/participant_form.html", {
+        "form": form, "candidates": candidates, "editing": True, "participant": participant,
+        "title": _("%(name)s adatainak módosítása") % {"name": participant.full_name},
+    })
+
+
+@role_required(*WORKSPACE_ROLES)
+def registration_cancel(request, pk):
+    registration = get_object_or_404(registrations_for(request.user), pk=pk)
+    form = CancelRegistrationForm(request.POST or None)
+    if registration.status == RegistrationStatus.CANCELLED:
+        messages.info(request, _("Ez a jelentkezés már le van mondva."))
+        return redirect("participants:registration_list")
+    if request.method == "POST" and form.is_valid():
+        try:
+            promoted = services.cancel_registration(
+                registration=registration, reason=form.cleaned_data["reason"], cancelled_by=request.user
+            )
+        except services.RegistrationError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            messages.success(request, _("%(name)s jelentkezése lemondva.") % {
+                "name": registration.participant.full_name})
+            for promoted_registration in promoted:
+                messages.info(request, _("%(name)s a várólistáról helyet kapott; értesítést kap róla.") % {
+                    "name": promoted_registration.participant.full_name})
+            return redirect(reverse("participants:registration_list") + f"?{registration.event.kind}="
+                            f"{registration.event.pk}")
+    return render(request, "participants/registration_cancel.html", {"registration": registration, "form": form})
+

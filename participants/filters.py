@@ -1,0 +1,109 @@
+"""Filters of the participant and registration lists (GET parameters the dashboard links with:
+``info_day``, ``course``, ``target_group``, ``status``, ``q``).
+
+The event choices come from the user's scope, so another library's event is not a valid choice;
+the views answer such an id with 404 before filtering.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
+
+from menet_portal.scope import courses_for, info_days_for
+
+from .models import Participant, Registration, RegistrationStatus, TargetGroup
+
+
+def _info_days(request):
+    return info_days_for(request.user).order_by("date") if request else info_days_for(None)
+
+
+def _courses(request):
+    return courses_for(request.user).order_by("title") if request else courses_for(None)
+
+
+def name_search(queryset, prefix, value):
+    """Family or given name, e-mail, or the full name in Hungarian order ("Kovács Anna")."""
+    value = " ".join(value.split())
+    if not value:
+        return queryset
+    full = Concat(f"{prefix}family_name", Value(" "), f"{prefix}given_name")
+    return queryset.alias(_full_name=full).filter(
+        Q(_full_name__icontains=value) | Q(**{f"{prefix}email__icontains": value})
+    )
+
+
+class _BaseFilter(django_filters.FilterSet):
+    info_day = django_filters.ModelChoiceFilter(
+        label=_("Információs nap"), queryset=_info_days, method="filter_event"
+    )
+    course = django_filters.ModelChoiceFilter(label=_("Képzés"), queryset=_courses, method="filter_event")
+    status = django_filters.ChoiceFilter(label=_("Állapot"), choices=RegistrationStatus.choices, method="filter_event")
+    q = django_filters.CharFilter(label=_("Név vagy e-mail"), method="filter_name")
+
+    def filter_event(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():  # the filter bar is a plain Bootstrap GET form
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+
+class RegistrationFilter(_BaseFilter):
+    target_group = django_filters.ChoiceFilter(
+        label=_("Célcsoport"), field_name="participant__target_group", choices=TargetGroup.choices
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["info_day", "course", "target_group", "status", "q"]
+
+    def filter_name(self, queryset, name, value):
+        return name_search(queryset, "participant__", value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if data.get("info_day"):
+            queryset = queryset.filter(info_day=data["info_day"])
+        if data.get("course"):
+            queryset = queryset.filter(course=data["course"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset
+
+
+class ParticipantFilter(_BaseFilter):
+    """Event and status filters select people with a matching registration (one EXISTS, no join)."""
+
+    target_group = django_filters.ChoiceFilter(label=_("Célcsoport"), choices=TargetGroup.choices)
+
+    class Meta:
+        model = Participant
+        fields = ["info_day", "course", "target_group", "status", "q"]
+
+    def filter_name(self, queryset, name, value):
+        return name_search(queryset, "", value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        condition = {}
+        if data.get("info_day"):
+            condition["info_day"] = data["info_day"]
+        if data.get("course"):
+            condition["course"] = data["course"]
+        if data.get("status"):
+            condition["status"] = data["status"]
+        if condition:
+            queryset = queryset.filter(
+                Exists(Registration.objects.filter(participant=OuterRef("pk"), **condition))
+            )
+        return queryset
+

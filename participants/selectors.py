@@ -1,0 +1,91 @@
+"""Read-side queries of the coordinator workspace. Every one starts from menet_portal.scope."""
+
+import datetime
+
+from django.db.models import Min, OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from events.models import EventStatus
+from events.selectors import with_registration_counts
+from menet_portal.db import hungarian_name_order
+from menet_portal.scope import courses_for, info_days_for, participants_for, registrations_for
+from trainings.models import Session
+
+# An info day below its minimum this close to its date is flagged on the coordinator's home.
+MINIMUM_WARNING_DAYS = 14
+CLOSED_STATUSES = (EventStatus.CANCELLED, EventStatus.HELD)
+
+
+def upcoming_info_days(user, *, today=None):
+    """The user's info days from today on, with confirmed / waitlisted counts and a
+    ``below_minimum_soon`` flag (fewer confirmed than the minimum within 14 days of the date)."""
+    today = today or timezone.localdate()
+    days = list(
+        with_registration_counts(info_days_for(user).filter(date__gte=today).exclude(status=EventStatus.CANCELLED))
+        .order_by("date", "start_time")
+    )
+    horizon = today + datetime.timedelta(days=MINIMUM_WARNING_DAYS)
+    for day in days:
+        day.days_left = (day.date - today).days
+        day.below_minimum_soon = day.date <= horizon and day.confirmed_count < day.minimum
+    return days
+
+
+def upcoming_courses(user):
+    """The user's courses not yet held or cancelled, with counts and the first session's start."""
+    first_session = Session.objects.filter(course=OuterRef("pk")).order_by().values("course")
+    first_session = first_session.annotate(first=Min("starts_at")).values("first")
+    return (
+        with_registration_counts(courses_for(user).exclude(status__in=CLOSED_STATUSES))
+        .annotate(first_session_at=Subquery(first_session))
+        .order_by("first_session_at", "title")
+    )
+
+
+def _date(value):
+    return formats.date_format(value, "Y. F j.")
+
+
+def event_choices(user):
+    """Grouped choices ``info_day:<id>`` / ``course:<id>`` of the events the user may register people for."""
+    days = info_days_for(user).exclude(status__in=CLOSED_STATUSES).order_by("date")
+    courses = courses_for(user).exclude(status__in=CLOSED_STATUSES).order_by("title")
+    return [
+        (_("Információs napok"), [(f"info_day:{d.pk}", f"{_date(d.date)} – {d}") for d in days]),
+        (_("Képzések"), [(f"course:{c.pk}", f"{c.title} ({c.site.library.settlement})") for c in courses]),
+    ]
+
+
+def event_value(event) -> str:
+    return f"{event.kind}:{event.pk}"
+
+
+def resolve_event(user, value: str):
+    """The event a choice value names, from the user's scope; anything else is a 404."""
+    kind, _sep, pk = (value or "").partition(":")
+    if not pk.isdigit():
+        raise Http404
+    if kind == "info_day":
+        return get_object_or_404(info_days_for(user), pk=pk)
+    if kind == "course":
+        return get_object_or_404(courses_for(user), pk=pk)
+    raise Http404
+
+
+def participant_list(user):
+    return participants_for(user).select_related("organisation", "county", "registering_library").order_by(
+        *hungarian_name_order()
+    )
+
+
+def registration_list(user):
+    return registrations_for(user).select_related("participant__organisation").order_by(
+        *hungarian_name_order("participant__"), "created_at"
+    )
+
+
+def participant_registrations(user, participant):
+    return registrations_for(user).filter(participant=participant).order_by("-created_at")
