@@ -1,38 +1,92 @@
-from django.db.models import Count, Q
-from django.shortcuts import render
+"""Dashboards (MKE staff, funder), the attendance list and the exports: thin views over selectors."""
 
-from events.models import Programme
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from menet_portal import scope
+from menet_portal.exports import EXPORT_FORMATS, export_response
 from menet_portal.models import Role
 from menet_portal.permissions import role_required
-from participants.models import Registration, RegistrationStatus
+from trainings.models import Attendance
+
+from .charts import region_by_group_chart
+from .exports import indicator_export_columns, indicator_export_rows
+from .filters import AttendanceFilter
+from .selectors import ALERT_WINDOW_DAYS, current_programme, programme_alerts, programme_indicators
+from .tables import ATTENDANCE_EXPORT_COLUMNS, AttendanceTable
 
 
-def _programme_summary():
-    programme = Programme.objects.order_by("-start_date").first()
+def _dashboard_context(*, with_alerts: bool):
+    programme = current_programme()
     if programme is None:
         return {"programme": None}
-    counts = Registration.objects.filter(
-        Q(info_day__programme=programme) | Q(course__site__programme=programme)
-    ).aggregate(
-        info_day_confirmed=Count("id", filter=Q(info_day__isnull=False, status=RegistrationStatus.CONFIRMED)),
-        course_confirmed=Count("id", filter=Q(course__isnull=False, status=RegistrationStatus.CONFIRMED)),
-        waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)),
-    )
-    return {
-        "programme": programme,
-        "info_day_count": programme.info_days.count(),
-        "course_count": programme.training_sites.aggregate(n=Count("courses"))["n"],
-        **counts,
-    }
+    indicators = programme_indicators(programme)
+    context = {"programme": programme, "ind": indicators, "chart": region_by_group_chart(indicators)}
+    if with_alerts:
+        context.update(alerts=programme_alerts(indicators), alert_days=ALERT_WINDOW_DAYS)
+    return context
 
 
 @role_required(Role.STAFF)
 def staff_home(request):
-    """MKE staff's home (the indicator dashboard issue fills it in)."""
-    return render(request, "reports/staff_home.html", _programme_summary())
+    """MKE staff's dashboard: indicators against commitments, alerts, links to the lists behind them."""
+    return render(request, "reports/staff_home.html", _dashboard_context(with_alerts=True))
 
 
 @role_required(Role.FUNDER, Role.STAFF)
 def funder_home(request):
-    """The ministry's read-only home: aggregates only, no personal data."""
-    return render(request, "reports/funder_home.html", _programme_summary())
+    """The ministry's read-only viewer: aggregates only, no personal data."""
+    return render(request, "reports/funder_home.html", _dashboard_context(with_alerts=False))
+
+
+@role_required(Role.FUNDER, Role.STAFF)
+def indicator_export(request):
+    """Every figure and breakdown of the dashboard as CSV or XLSX (aggregates only)."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Ismeretlen formátum."))
+    programme = current_programme()
+    if programme is None:
+        return HttpResponseBadRequest(_("Még nincs program."))
+    rows = indicator_export_rows(programme_indicators(programme))
+    return export_response(rows, indicator_export_columns(), "menet-mutatok", fmt)
+
+
+def _attendance_queryset(user):
+    visible = scope.registrations_for(user).values("pk")
+    return (
+        Attendance.objects.filter(registration_id__in=visible)
+        .select_related(
+            "registration__participant", "registration__info_day__library", "registration__info_day__region",
+            "registration__course__site__library", "session",
+        )
+        .order_by("-recorded_at", "-id")
+    )
+
+
+@role_required(Role.STAFF, Role.COORDINATOR, Role.TRAINER)
+def attendance_list(request):
+    """Attendance rows the user may see, filtered; the same filter feeds the CSV/XLSX export."""
+    filterset = AttendanceFilter(request.GET or None, queryset=_attendance_queryset(request.user), user=request.user)
+    valid = filterset.is_bound is False or filterset.is_valid()
+    fmt = request.GET.get("format")
+    if fmt:
+        if fmt not in EXPORT_FORMATS:
+            return HttpResponseBadRequest(_("Ismeretlen formátum."))
+        if not valid:
+            return HttpResponseBadRequest(_("Hibás szűrési feltétel: a letöltés nem készült el."))
+        return export_response(filterset.qs.iterator(chunk_size=2000), ATTENDANCE_EXPORT_COLUMNS, "jelenlet", fmt)
+    if not valid:
+        messages.error(request, _("Hibás szűrési feltétel: javítsa a jelölt mezőt."))
+    table = AttendanceTable(filterset.qs if valid else filterset.queryset.none())
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    query = request.GET.copy()
+    for key in ("format", "page", "sort"):
+        query.pop(key, None)
+    return render(request, "reports/attendance_list.html", {
+        "filter": filterset, "table": table, "export_query": query.urlencode(), "formats": EXPORT_FORMATS,
+    })

@@ -1,0 +1,59 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from menet_portal.db import HungarianCollate, hungarian_name_order
+from menet_portal.exports import Column
+
+
+class AttendanceTable(tables.Table):
+    participant = tables.Column(
+        verbose_name=_("Résztvevő"), accessor="registration__participant__full_name",
+        order_by=("registration__participant__family_name",),
+    )
+    target_group = tables.Column(
+        verbose_name=_("Célcsoport"), accessor="registration__participant__get_target_group_display",
+        order_by=("registration__participant__target_group",),
+    )
+    event = tables.Column(verbose_name=_("Esemény"), accessor="registration__event", orderable=False)
+    session = tables.Column(verbose_name=_("Foglalkozás"), accessor="session__number", default="–")
+    date = tables.Column(verbose_name=_("Időpont"), empty_values=(), order_by=("session__starts_at", "registration__info_day__date"))
+    status = tables.Column(verbose_name=_("Jelenlét"))
+    recorded_at = tables.DateTimeColumn(verbose_name=_("Rögzítve"), format="Y. m. d. H:i")
+
+    class Meta:
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-sm table-striped", "id": "attendance-table"}
+        orderable = True
+
+    def order_participant(self, queryset, is_descending):
+        prefix = "registration__participant__"
+        if not is_descending:
+            return queryset.order_by(*hungarian_name_order(prefix)), True
+        return queryset.order_by(
+            HungarianCollate(f"{prefix}family_name").desc(), HungarianCollate(f"{prefix}given_name").desc(), "-id"
+        ), True
+
+    def render_date(self, record):
+        from django.utils.formats import date_format
+        from django.utils import timezone
+
+        if record.session_id:
+            return date_format(timezone.localtime(record.session.starts_at), "Y. F j. H:i")
+        return date_format(record.registration.info_day.date, "Y. F j.")
+
+
+def _when(a):
+    return a.session.starts_at if a.session_id else a.registration.info_day.date
+
+
+ATTENDANCE_EXPORT_COLUMNS = [
+    Column(_("Családi név"), lambda a: a.registration.participant.family_name),
+    Column(_("Utónév"), lambda a: a.registration.participant.given_name),
+    Column(_("Célcsoport"), lambda a: str(a.registration.participant.get_target_group_display())),
+    Column(_("Esemény"), lambda a: str(a.registration.event)),
+    Column(_("Helyszín"), lambda a: str(a.registration.event.library)),
+    Column(_("Foglalkozás"), lambda a: a.session.number if a.session_id else ""),
+    Column(_("Időpont"), _when),
+    Column(_("Jelenlét"), lambda a: str(a.get_status_display())),
+    Column(_("Rögzítve"), lambda a: a.recorded_at),
+]

@@ -1,0 +1,30 @@
+from django import template
+from django.utils.http import urlencode
+
+from reports.charts import state_colour
+
+register = template.Library()
+
+
+@register.filter
+def figure_colour(figure):
+    return state_colour(figure.state)
+
+
+@register.inclusion_tag("reports/charts/progress.html")
+def progress_bar(figure, label=""):
+    return {"figure": figure, "colour": state_colour(figure.state), "label": label}
+
+
+@register.simple_tag
+def with_query(url, **params):
+    """``url`` with the non-empty ``params`` as its query string; empty when the URL is missing."""
+    if not url:
+        return ""
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)
