@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from events.models import EventStatus, InfoDay
+from events.models import EventStatus, InfoDay, Region
 from menet_portal.tests.factories import (
     AttendanceFactory,
     InfoDayFactory,
@@ -215,9 +215,10 @@ def test_per_day_band_and_region_band():
 def test_alerts():
     programme = ProgrammeFactory()
     now = timezone.now()
-    soon = InfoDayFactory(programme=programme, date=timezone.localdate() + datetime.timedelta(days=10))
+    first, second = Region.objects.order_by("position")[:2]
+    soon = InfoDayFactory(programme=programme, region=first, date=timezone.localdate() + datetime.timedelta(days=10))
     RegistrationFactory(info_day=soon)
-    far = InfoDayFactory(programme=programme, date=timezone.localdate() + datetime.timedelta(days=40))
+    far = InfoDayFactory(programme=programme, region=second, date=timezone.localdate() + datetime.timedelta(days=40))
     site = TrainingSiteFactory(programme=programme)
     course, sessions = course_with_sessions(site=site, starts=now - datetime.timedelta(days=8))
     ok = RegistrationFactory(info_day=None, course=course)
