@@ -15,10 +15,10 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip "setuptools<81" wheel
+	$(PIP) install --quiet --upgrade pip "setuptools<81" wheel 2> >(grep -v "^WARNING: Location" >&2)
 	# XStatic-Bootstrap ships only an sdist whose setup.py needs pkg_resources.
-	$(PIP) install --quiet --no-build-isolation "$$(grep -i '^XStatic-Bootstrap==' requirements.txt)"
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --no-build-isolation "$$(grep -i '^XStatic-Bootstrap==' requirements.txt)" 2> >(grep -v "^WARNING: Location" >&2)
+	$(PIP) install --quiet -r requirements.txt 2> >(grep -v "^WARNING: Location" >&2)
 	touch $@
 
 venv: $(VENV)/.installed
