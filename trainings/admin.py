@@ -1,7 +1,24 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attendance, Course, Session, TrainingSite
+from . import services
+from .models import (
+    Attendance,
+    Choice,
+    Course,
+    LearningModule,
+    Lesson,
+    LessonImage,
+    LessonProgress,
+    MaterialLink,
+    Question,
+    QuizAttempt,
+    Session,
+    TrainingSite,
+)
+from .rendering import render_lesson_markdown
 
 
 class CourseInline(admin.TabularInline):
@@ -52,3 +69,111 @@ class AttendanceAdmin(SimpleHistoryAdmin):
     list_select_related = ["registration__participant", "registration__info_day", "registration__course", "session__course", "recorded_by"]
     search_fields = ["registration__participant__family_name", "registration__participant__given_name"]
     raw_id_fields = ["registration", "session"]
+
+
+# --- Learning material: MKE staff edit it here --------------------------------------------------
+
+
+class LessonInline(admin.TabularInline):
+    model = Lesson
+    extra = 0
+    fields = ["position", "title", "slug", "minutes"]
+    prepopulated_fields = {"slug": ["title"]}
+    show_change_link = True
+
+
+@admin.register(LearningModule)
+class LearningModuleAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "position", "is_published"]
+    list_editable = ["position", "is_published"]
+    list_filter = ["programme", "is_published"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [LessonInline]
+
+
+class LessonImageInline(admin.TabularInline):
+    model = LessonImage
+    extra = 0
+    fields = ["image", "alt_text", "caption", "position"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["position", "text"]
+    show_change_link = True
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ["title", "module", "position", "minutes"]
+    list_filter = ["module__programme", "module"]
+    list_select_related = ["module"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["preview"]
+    inlines = [LessonImageInline, QuestionInline]
+
+    @admin.display(description=_("Előnézet"))
+    def preview(self, obj):
+        return render_lesson_markdown(obj.body) if obj.pk else ""
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 3
+    fields = ["position", "text", "is_correct"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "lesson", "position"]
+    list_filter = ["lesson__module"]
+    list_select_related = ["lesson"]
+    inlines = [ChoiceInline]
+
+
+@admin.action(description=_("Kijelölt linkek visszavonása"))
+def revoke_links(modeladmin, request, queryset):
+    for link in queryset.filter(revoked_at__isnull=True):
+        services.revoke_material_link(link=link, revoked_by=request.user)
+    messages.success(request, _("A kijelölt linkek visszavonva."))
+
+
+@admin.register(MaterialLink)
+class MaterialLinkAdmin(admin.ModelAdmin):
+    list_display = ["registration", "created_at", "expires_at", "revoked_at", "last_used_at", "state"]
+    list_filter = ["revoked_at", "registration__course"]
+    list_select_related = ["registration__participant", "registration__course"]
+    search_fields = ["registration__participant__family_name", "registration__participant__given_name"]
+    readonly_fields = ["registration", "token", "created_at", "created_by", "expires_at", "revoked_at", "revoked_by",
+                       "last_used_at"]
+    actions = [revoke_links]
+
+    def has_add_permission(self, request):
+        return False  # links are issued from the course page (services.issue_material_link)
+
+    @admin.display(description=_("Állapot"))
+    def state(self, obj):
+        return format_html('<span>{}</span>', _("érvényes") if obj.is_active else _("nem érvényes"))
+
+
+@admin.register(LessonProgress)
+class LessonProgressAdmin(admin.ModelAdmin):
+    list_display = ["registration", "lesson", "opened_at", "read_at", "quiz_best_score", "quiz_max_score", "quiz_attempts"]
+    list_select_related = ["registration__participant", "lesson"]
+    list_filter = ["lesson__module"]
+    readonly_fields = [f.name for f in LessonProgress._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(admin.ModelAdmin):
+    list_display = ["registration", "lesson", "score", "max_score", "created_at"]
+    list_select_related = ["registration__participant", "lesson"]
+    readonly_fields = [f.name for f in QuizAttempt._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -75,3 +75,64 @@ def annotate_completion_outlook(registrations, programme):
             output_field=BooleanField(),
         ),
     )
+
+
+def annotate_info_day_attendance(info_days):
+    """Annotate info days with ``registered_count`` (confirmed) and ``attended_count``
+    (present or late in the register): indicators count who came, not only who registered."""
+    from participants.models import RegistrationStatus
+
+    return info_days.annotate(
+        registered_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True
+        ),
+        attended_count=Count(
+            "registrations",
+            filter=Q(registrations__attendances__session__isnull=True, registrations__attendances__status__in=ATTENDED),
+            distinct=True,
+        ),
+    )
+
+
+def course_completion_summary(course):
+    """Trainees, completions and hours attended of one course, in one aggregate query."""
+    from participants.models import Registration, RegistrationStatus
+
+    programme = course.site.programme
+    trainees = Registration.objects.filter(course=course, status=RegistrationStatus.CONFIRMED)
+    completed = annotate_completion(trainees, programme).filter(completed=True).values("pk")
+    counts = trainees.aggregate(
+        trainees=Count("id", distinct=True),
+        completed=Count("id", filter=Q(pk__in=completed), distinct=True),
+        sessions_attended=Count(
+            "attendances", filter=Q(attendances__status__in=ATTENDED, attendances__session__isnull=False), distinct=True
+        ),
+    )
+    return {
+        "trainees": counts["trainees"],
+        "completed": counts["completed"],
+        "hours": counts["sessions_attended"] * Decimal(programme.session_hours),
+    }
+
+
+def completed_counts_by_course(courses):
+    """``{course_id: trainees who completed}`` for the given courses: one query per programme."""
+    from participants.models import Registration, RegistrationStatus
+    from events.models import Programme
+
+    counts = {}
+    programme_ids = courses.order_by().values_list("site__programme_id", flat=True).distinct()
+    for programme in Programme.objects.filter(pk__in=list(programme_ids)):
+        done = annotate_completion(
+            Registration.objects.filter(
+                course__in=courses.filter(site__programme=programme).values("pk"), status=RegistrationStatus.CONFIRMED
+            ),
+            programme,
+        ).filter(completed=True)
+        counts.update(
+            Registration.objects.filter(pk__in=done.values("pk"))
+            .order_by()
+            .values_list("course_id")
+            .annotate(n=Count("id"))
+        )
+    return counts

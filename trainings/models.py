@@ -175,3 +175,199 @@ class Attendance(models.Model):
             raise ValidationError(_("Képzés jelenlétéhez meg kell adni a foglalkozást."))
         if self.session_id is not None and self.session.course_id != reg.course_id:
             raise ValidationError(_("A foglalkozás nem ahhoz a képzéshez tartozik, amelyre a résztvevő jelentkezett."))
+
+
+# --- Interactive learning material ------------------------------------------------------
+
+
+class LearningModule(models.Model):
+    """A chapter of a programme's learning material (e.g. "Ügyfélkapu+ és DÁP")."""
+
+    programme = models.ForeignKey(
+        "events.Programme", verbose_name=_("program"), on_delete=models.CASCADE, related_name="learning_modules"
+    )
+    slug = models.SlugField(_("rövid azonosító"), max_length=80)
+    title = models.CharField(_("cím"), max_length=200)
+    summary = models.TextField(_("összefoglaló"), blank=True)
+    position = models.PositiveSmallIntegerField(_("sorrend"), default=0)
+    is_published = models.BooleanField(_("közzétéve"), default=True)
+
+    class Meta:
+        verbose_name = _("tananyag-modul")
+        verbose_name_plural = _("tananyag-modulok")
+        ordering = ["programme_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="learning_module_slug_unique_per_programme"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Lesson(models.Model):
+    """A lesson: Markdown text (rendered and sanitised on display), images, and a self-check quiz."""
+
+    module = models.ForeignKey(LearningModule, verbose_name=_("modul"), on_delete=models.CASCADE, related_name="lessons")
+    slug = models.SlugField(_("rövid azonosító"), max_length=80)
+    title = models.CharField(_("cím"), max_length=200)
+    body = models.TextField(
+        _("szöveg (Markdown)"),
+        help_text=_("Markdown formázás. Képek: ![leírás](/media/…) vagy a lecke képei közül; külső kép nem jelenik meg."),
+    )
+    position = models.PositiveSmallIntegerField(_("sorrend"), default=0)
+    minutes = models.PositiveSmallIntegerField(_("olvasási idő (perc)"), default=5)
+
+    class Meta:
+        verbose_name = _("lecke")
+        verbose_name_plural = _("leckék")
+        ordering = ["module__position", "module_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="lesson_slug_unique_per_module"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class LessonImage(models.Model):
+    """An image shown with a lesson; the alternative text is required (screen readers)."""
+
+    lesson = models.ForeignKey(Lesson, verbose_name=_("lecke"), on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("kép"), upload_to="learning/")
+    alt_text = models.CharField(
+        _("alternatív szöveg"), max_length=300, help_text=_("Mit mutat a kép? Felolvasó programok ezt olvassák fel.")
+    )
+    caption = models.CharField(_("képaláírás"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("sorrend"), default=0)
+
+    class Meta:
+        verbose_name = _("lecke képe")
+        verbose_name_plural = _("lecke képei")
+        ordering = ["lesson_id", "position", "id"]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class Question(models.Model):
+    """A multiple-choice self-check question at the end of a lesson."""
+
+    lesson = models.ForeignKey(Lesson, verbose_name=_("lecke"), on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("kérdés"), max_length=500)
+    explanation = models.TextField(_("magyarázat"), blank=True, help_text=_("Válasz után jelenik meg."))
+    position = models.PositiveSmallIntegerField(_("sorrend"), default=0)
+
+    class Meta:
+        verbose_name = _("önellenőrző kérdés")
+        verbose_name_plural = _("önellenőrző kérdések")
+        ordering = ["lesson_id", "position", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, verbose_name=_("kérdés"), on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(_("válasz"), max_length=300)
+    is_correct = models.BooleanField(_("helyes"), default=False)
+    position = models.PositiveSmallIntegerField(_("sorrend"), default=0)
+
+    class Meta:
+        verbose_name = _("válaszlehetőség")
+        verbose_name_plural = _("válaszlehetőségek")
+        ordering = ["question_id", "position", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class MaterialLink(models.Model):
+    """A trainee's personal link to the learning material: a long random token, no password.
+
+    Valid until revoked by MKE staff or until it expires (the programme's end). A trainee
+    has at most one active link; a new one can be issued after a revocation.
+    """
+
+    registration = models.ForeignKey(
+        "participants.Registration", verbose_name=_("jelentkezés"), on_delete=models.CASCADE,
+        related_name="material_links",
+    )
+    token = models.CharField(_("azonosító"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("kiadva"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("kiadta"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("lejár"))
+    revoked_at = models.DateTimeField(_("visszavonva"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("visszavonta"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    last_used_at = models.DateTimeField(_("utoljára használva"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tananyag-link")
+        verbose_name_plural = _("tananyag-linkek")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"], condition=Q(revoked_at__isnull=True), name="material_link_one_active_per_trainee"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.registration.participant} – {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class LessonProgress(models.Model):
+    """What a trainee did with a lesson: opened, marked read, self-check scores."""
+
+    registration = models.ForeignKey(
+        "participants.Registration", verbose_name=_("jelentkezés"), on_delete=models.CASCADE,
+        related_name="lesson_progress",
+    )
+    lesson = models.ForeignKey(Lesson, verbose_name=_("lecke"), on_delete=models.CASCADE, related_name="progress")
+    opened_at = models.DateTimeField(_("megnyitva"), default=timezone.now)
+    read_at = models.DateTimeField(_("elolvasva"), null=True, blank=True)
+    quiz_attempts = models.PositiveSmallIntegerField(_("kitöltések"), default=0)
+    quiz_last_score = models.PositiveSmallIntegerField(_("utolsó pontszám"), null=True, blank=True)
+    quiz_best_score = models.PositiveSmallIntegerField(_("legjobb pontszám"), null=True, blank=True)
+    quiz_max_score = models.PositiveSmallIntegerField(_("elérhető pontszám"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("módosítva"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lecke haladás")
+        verbose_name_plural = _("lecke haladások")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "lesson"], name="lesson_progress_once_per_trainee"),
+        ]
+
+    def __str__(self):
+        return f"{self.registration_id} – {self.lesson}"
+
+
+class QuizAttempt(models.Model):
+    """One submission of a lesson's self-check: the log behind the scores in LessonProgress."""
+
+    registration = models.ForeignKey(
+        "participants.Registration", verbose_name=_("jelentkezés"), on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+    )
+    lesson = models.ForeignKey(Lesson, verbose_name=_("lecke"), on_delete=models.CASCADE, related_name="quiz_attempts")
+    answers = models.JSONField(_("válaszok"), default=dict)
+    score = models.PositiveSmallIntegerField(_("pontszám"))
+    max_score = models.PositiveSmallIntegerField(_("elérhető pontszám"))
+    created_at = models.DateTimeField(_("kitöltve"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("önellenőrzés kitöltése")
+        verbose_name_plural = _("önellenőrzés kitöltései")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=F("max_score")), name="quiz_attempt_score_within_max"),
+        ]

@@ -1,0 +1,202 @@
+"""Read-side queries for training delivery: register states, grids, progress tables.
+
+Every function takes an already scoped queryset (menet_portal.scope) or a scoped object,
+and answers in a fixed number of queries whatever the number of rows.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from events.models import EventStatus
+from menet_portal.db import hungarian_name_order
+from participants.models import Registration, RegistrationStatus
+
+from .completion import annotate_completion, annotate_info_day_attendance
+from .models import Attendance, LearningModule, Lesson, LessonProgress, MaterialLink, Session
+
+
+class RegisterState:
+    UPCOMING = "upcoming"  # not started: cannot be filled yet
+    OPEN = "open"  # started, not yet ended, no register yet
+    MISSING = "missing"  # ended without a register
+    DONE = "done"
+
+
+def annotate_session_registers(sessions, now=None):
+    """Annotate sessions with ``has_register`` and ``confirmed_count`` (the register's size)."""
+    return sessions.annotate(
+        has_register=Exists(Attendance.objects.filter(session_id=OuterRef("pk"))),
+        confirmed_count=Count(
+            "course__registrations",
+            filter=Q(course__registrations__status=RegistrationStatus.CONFIRMED),
+            distinct=True,
+        ),
+    )
+
+
+def annotate_info_day_registers(info_days):
+    return annotate_info_day_attendance(info_days).annotate(
+        has_register=Exists(
+            Attendance.objects.filter(session__isnull=True, registration__info_day_id=OuterRef("pk"))
+        ),
+    )
+
+
+def session_register_state(session, now=None):
+    now = now or timezone.now()
+    if session.has_register:
+        return RegisterState.DONE
+    if session.starts_at > now:
+        return RegisterState.UPCOMING
+    if session.ends_at <= now:
+        return RegisterState.MISSING
+    return RegisterState.OPEN
+
+
+def info_day_register_state(info_day, now=None):
+    from .services import info_day_ends_at, info_day_starts_at
+
+    now = now or timezone.now()
+    if info_day.has_register:
+        return RegisterState.DONE
+    if info_day_starts_at(info_day) > now:
+        return RegisterState.UPCOMING
+    if info_day_ends_at(info_day) <= now:
+        return RegisterState.MISSING
+    return RegisterState.OPEN
+
+
+def sessions_missing_register(sessions, now=None):
+    """Sessions that ended without a register (cancelled courses need none)."""
+    now = now or timezone.now()
+    return (
+        annotate_session_registers(sessions)
+        .filter(ends_at__lte=now, has_register=False)
+        .exclude(course__status=EventStatus.CANCELLED)
+    )
+
+
+def info_days_missing_register(info_days, now=None):
+    """Info days that ended without a register (in the portal's local time)."""
+    local = timezone.localtime(now or timezone.now())
+    ended = Q(date__lt=local.date()) | Q(date=local.date(), end_time__lte=local.time())
+    return annotate_info_day_registers(info_days).filter(ended, has_register=False).exclude(
+        status=EventStatus.CANCELLED
+    )
+
+
+def register_rows(event):
+    """The confirmed people of a register in Hungarian alphabetical order, with their current status."""
+    from .services import confirmed_registrations
+
+    session = event if isinstance(event, Session) else None
+    return (
+        confirmed_registrations(event)
+        .select_related("participant", "participant__organisation")
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.filter(session=session).select_related("recorded_by"),
+                to_attr="current_attendance",
+            )
+        )
+        .order_by(*hungarian_name_order("participant__"))
+    )
+
+
+def register_history(event, limit=100):
+    """Every saved version of this register's rows, newest first, with who changed it."""
+    qs = Attendance.history.select_related("history_user", "registration__participant")
+    if isinstance(event, Session):
+        qs = qs.filter(session_id=event.pk)
+    else:
+        qs = qs.filter(session_id__isnull=True, registration__info_day_id=event.pk)
+    return qs.order_by("-history_date", "-history_id")[:limit]
+
+
+def course_trainees(course):
+    """Confirmed trainees with completion figures and their attendance rows (two queries)."""
+    registrations = Registration.objects.filter(course=course, status=RegistrationStatus.CONFIRMED)
+    return (
+        annotate_completion(registrations, course.site.programme)
+        .select_related("participant")
+        .prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.filter(session__isnull=False), to_attr="session_attendance"),
+            Prefetch(
+                "material_links",
+                queryset=MaterialLink.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()),
+                to_attr="active_links",
+            ),
+        )
+        .order_by(*hungarian_name_order("participant__"))
+    )
+
+
+def attendance_grid(course, trainees, sessions):
+    """Rows of (trainee, [attendance or None per session]) for the course page."""
+    rows = []
+    for trainee in trainees:
+        by_session = {a.session_id: a for a in trainee.session_attendance}
+        rows.append((trainee, [by_session.get(s.pk) for s in sessions]))
+    return rows
+
+
+def published_material(programme):
+    """Modules and their lessons (with question counts) of a programme, in order."""
+    return (
+        LearningModule.objects.filter(programme=programme, is_published=True)
+        .prefetch_related(
+            Prefetch(
+                "lessons",
+                queryset=Lesson.objects.annotate(question_count=Count("questions")).order_by("position", "id"),
+            )
+        )
+        .order_by("position", "id")
+    )
+
+
+def material_lessons(programme):
+    return list(
+        Lesson.objects.filter(module__programme=programme, module__is_published=True)
+        .select_related("module")
+        .annotate(question_count=Count("questions"))
+        .order_by("module__position", "module_id", "position", "id")
+    )
+
+
+def active_link_or_404(token):
+    """The link for a token if it is active: not revoked, not expired, the trainee still confirmed."""
+    return get_object_or_404(
+        MaterialLink.objects.select_related("registration__participant", "registration__course__site__programme"),
+        token=token,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        registration__status=RegistrationStatus.CONFIRMED,
+        registration__course__isnull=False,
+    )
+
+
+def progress_table(course):
+    """Per trainee: their progress row per lesson (dict by lesson id), in two queries."""
+    registrations = (
+        Registration.objects.filter(course=course, status=RegistrationStatus.CONFIRMED)
+        .select_related("participant")
+        .prefetch_related(Prefetch("lesson_progress", queryset=LessonProgress.objects.all(), to_attr="progress_rows"))
+        .order_by(*hungarian_name_order("participant__"))
+    )
+    lessons = material_lessons(course.site.programme)
+    rows = []
+    for registration in registrations:
+        by_lesson = {p.lesson_id: p for p in registration.progress_rows}
+        cells = [by_lesson.get(lesson.pk) for lesson in lessons]
+        read = sum(1 for p in cells if p and p.read_at)
+        rows.append({"registration": registration, "cells": cells, "read": read})
+    return lessons, rows
+
+
+def upcoming_window(now=None, days=14):
+    now = now or timezone.now()
+    return now, now + datetime.timedelta(days=days)

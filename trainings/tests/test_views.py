@@ -1,0 +1,261 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from menet_portal.tests.factories import (
+    CoordinatorFactory,
+    CourseFactory,
+    InfoDayFactory,
+    RegistrationFactory,
+    TrainerFactory,
+    get_county,
+)
+from participants.models import Participant, Registration, RegistrationSource
+from trainings import services
+from trainings.models import Attendance, LessonProgress
+from trainings.tests.factories import (
+    LessonFactory,
+    future_session,
+    info_day_under_way,
+    past_info_day,
+    past_session,
+    question_with_choices,
+    trainee,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _course_of(trainer, **kwargs):
+    course = CourseFactory(**kwargs)
+    course.trainers.add(trainer)
+    return course
+
+
+def test_trainer_records_a_register_in_one_submit(login, trainer):
+    session = past_session(_course_of(trainer))
+    a, b = trainee(session.course), trainee(session.course)
+    url = reverse("trainings:session_register", args=[session.pk])
+    assert login(trainer).get(url).status_code == 200
+    response = login(trainer).post(url, {"save_register": "1", f"status_{a.pk}": "present", f"status_{b.pk}": "late"})
+    assert response.status_code == 302
+    assert dict(Attendance.objects.values_list("registration_id", "status")) == {a.pk: "present", b.pk: "late"}
+    page = login(trainer).get(url).content.decode()
+    assert str(trainer) in page  # who recorded it, in the rows and in the change log
+
+
+def test_register_with_someone_unmarked_keeps_the_input_and_says_where(login, trainer):
+    session = past_session(_course_of(trainer))
+    a, b = trainee(session.course), trainee(session.course)
+    response = login(trainer).post(
+        reverse("trainings:session_register", args=[session.pk]), {"save_register": "1", f"status_{a.pk}": "late"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Jelölje meg, hogy jelen volt-e." in page
+    assert f'value="late" id="id_status_{a.pk}_1" checked' in page
+    assert not Attendance.objects.exists()
+
+
+def test_register_of_a_future_session_is_refused_in_the_browser_too(login, trainer):
+    session = future_session(_course_of(trainer))
+    reg = trainee(session.course)
+    url = reverse("trainings:session_register", args=[session.pk])
+    page = login(trainer).get(url).content.decode()
+    assert "tölthető ki" in page and 'name="save_register"' not in page
+    login(trainer).post(url, {"save_register": "1", f"status_{reg.pk}": "present"})
+    assert not Attendance.objects.exists()
+
+
+def test_register_pages_are_scoped(login, trainer, funder):
+    session = past_session(_course_of(trainer))
+    url = reverse("trainings:session_register", args=[session.pk])
+    assert login(TrainerFactory()).get(url).status_code == 404  # another trainer's course
+    assert login(CoordinatorFactory()).get(url).status_code == 404  # another library
+    assert login(CoordinatorFactory(library=session.course.site.library)).get(url).status_code == 200
+    assert login(funder).get(url).status_code == 403
+    info_day = past_info_day()
+    info_url = reverse("trainings:info_day_register", args=[info_day.pk])
+    assert login(CoordinatorFactory()).get(info_url).status_code == 404
+    assert login(CoordinatorFactory(library=info_day.library)).get(info_url).status_code == 200
+    assert login(trainer).get(info_url).status_code == 403
+
+
+def test_attendance_missing_is_shown_to_trainer_coordinator_and_staff(login, trainer, staff):
+    course = _course_of(trainer)
+    missing = past_session(course, number=1, days_ago=3)
+    done = past_session(course, number=2, days_ago=2)
+    future_session(course, number=3)
+    reg = trainee(course)
+    services.record_attendance(event=done, statuses={reg.pk: "present"}, recorded_by=trainer)
+    info_day = past_info_day(library=course.site.library)
+    RegistrationFactory(info_day=info_day)
+
+    home = login(trainer).get(reverse("trainings:trainer_home")).content.decode()
+    assert "Hiányzó jelenléti ívek" in home
+    assert reverse("trainings:session_register", args=[missing.pk]) in home.split("Hiányzó jelenléti ívek")[1].split("</div>")[0]
+    assert reverse("trainings:session_register", args=[done.pk]) not in home.split("Hiányzó jelenléti ívek")[1].split("</div>")[0]
+
+    coordinator = CoordinatorFactory(library=course.site.library)
+    overview = login(coordinator).get(reverse("trainings:register_overview") + "?hianyzik=1")
+    assert [s.pk for s in overview.context["session_page"].object_list] == [missing.pk]
+    assert [d.pk for d in overview.context["info_days"]] == [info_day.pk]
+    assert overview.context["missing_total"] == 2
+
+    staff_page = login(staff).get(reverse("trainings:register_overview") + "?hianyzik=1")
+    assert missing.pk in [s.pk for s in staff_page.context["session_page"].object_list]
+    assert done.pk not in [s.pk for s in staff_page.context["session_page"].object_list]
+    courses = login(staff).get(reverse("trainings:course_list"))
+    row = next(c for c in courses.context["page"] if c.pk == course.pk)
+    assert row.missing_count == 1
+
+
+def _walk_in_post(**overrides):
+    data = {"add_walk_in": "1", "family_name": "Csonka", "given_name": "Réka", "birth_year": "1988",
+            "settlement": "Eger", "county": str(get_county("Heves").pk), "email": "csonka.reka@example.hu",
+            "phone": "06 30 123 4567", "target_group": "citizen", "consent": "on"}
+    data.update(overrides)
+    return data
+
+
+def test_walk_in_through_the_register_page(login):
+    info_day = info_day_under_way(capacity=30)
+    coordinator = CoordinatorFactory(library=info_day.library)
+    url = reverse("trainings:info_day_register", args=[info_day.pk])
+    response = login(coordinator).post(url, _walk_in_post())
+    assert response.status_code == 302
+    reg = Registration.objects.get(participant__family_name="Csonka")
+    assert reg.source == RegistrationSource.WALK_IN and reg.participant.phone == "+36 30 123 4567"
+    assert Attendance.objects.get(registration=reg).status == "present"
+
+
+@pytest.mark.parametrize("overrides, error", [
+    ({"consent": ""}, "Hozzájárulás nélkül"),
+    ({"target_group": "business", "organisation_name": "Bódi Kft.", "organisation_kind": "company",
+      "organisation_tax_number": "12345678-1-12", "organisation_size_band": "micro"}, "ellenőrző számjegye"),
+    ({"phone": "12"}, "+36"),
+])
+def test_walk_in_with_bad_input_keeps_the_form_and_creates_nothing(login, overrides, error):
+    info_day = info_day_under_way()
+    coordinator = CoordinatorFactory(library=info_day.library)
+    response = login(coordinator).post(reverse("trainings:info_day_register", args=[info_day.pk]),
+                                       _walk_in_post(**overrides))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert error in page and 'value="Csonka"' in page
+    assert not Participant.objects.filter(family_name="Csonka").exists()
+
+
+def test_walk_in_at_a_full_info_day_says_so(login):
+    info_day = info_day_under_way(capacity=1, minimum=1)
+    RegistrationFactory(info_day=info_day)
+    coordinator = CoordinatorFactory(library=info_day.library)
+    response = login(coordinator).post(reverse("trainings:info_day_register", args=[info_day.pk]), _walk_in_post(),
+                                       follow=True)
+    assert "betelt" in response.content.decode()
+    assert not Participant.objects.filter(family_name="Csonka").exists()
+
+
+def test_course_page_shows_grid_and_completion(login, trainer, django_assert_max_num_queries):
+    course = _course_of(trainer)
+    sessions = [past_session(course, number=n, days_ago=30 - 7 * n) for n in range(1, 5)]
+    regs = [trainee(course) for _ in range(3)]
+    for session in sessions:
+        services.record_attendance(event=session, statuses={r.pk: "present" for r in regs}, recorded_by=trainer)
+    client = login(trainer)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("trainings:course_detail", args=[course.pk]))
+    assert response.context["summary"] == {"trainees": 3, "completed": 3, "hours": 48}
+    assert len(response.context["grid"]) == 3
+
+
+def _link_for(course=None):
+    lesson = LessonFactory()
+    course = course or CourseFactory(site__programme=lesson.module.programme)
+    reg = trainee(course)
+    return services.issue_material_link(registration=reg), lesson
+
+
+def test_material_link_opens_the_lesson_without_a_password(client):
+    link, lesson = _link_for()
+    lesson.body = "## Lépések\n\n<script>alert(1)</script>![kép](https://tracker.example/x.png) [NAV](https://nav.gov.hu)"
+    lesson.save()
+    home = client.get(reverse("trainings:material_home", args=[link.token]))
+    assert home.status_code == 200 and lesson.title in home.content.decode()
+    page = client.get(reverse("trainings:material_lesson", args=[link.token, lesson.pk])).content.decode()
+    assert "<h2>Lépések</h2>" in page and "<script>alert" not in page and "tracker.example" not in page
+    assert 'href="https://nav.gov.hu"' in page
+    assert LessonProgress.objects.filter(registration=link.registration, lesson=lesson).exists()
+
+
+@pytest.mark.parametrize("case", ["revoked", "expired", "cancelled", "unknown"])
+def test_revoked_or_expired_material_link_answers_404(client, staff, case):
+    link, lesson = _link_for()
+    token = link.token
+    if case == "revoked":
+        services.revoke_material_link(link=link, revoked_by=staff)
+    elif case == "expired":
+        link.expires_at = timezone.now() - datetime.timedelta(seconds=1)
+        link.save()
+    elif case == "cancelled":
+        Registration.objects.filter(pk=link.registration_id).update(status="cancelled", cancelled_at=timezone.now())
+    else:
+        token = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get(reverse("trainings:material_home", args=[token])).status_code == 404
+    assert client.get(reverse("trainings:material_lesson", args=[token, lesson.pk])).status_code == 404
+
+
+def test_material_of_another_programme_is_not_reachable_by_lesson_id(client):
+    link, _lesson = _link_for()
+    other = LessonFactory()
+    assert client.get(reverse("trainings:material_lesson", args=[link.token, other.pk])).status_code == 404
+
+
+def test_quiz_through_the_page_wrong_then_right_and_the_progress_table(client, login, trainer):
+    lesson = LessonFactory()
+    course = _course_of(trainer, site__programme=lesson.module.programme)
+    link, _ = _link_for(course)
+    question, right, (wrong,) = question_with_choices(lesson)
+    url = reverse("trainings:material_lesson", args=[link.token, lesson.pk])
+    page = client.post(url, {"check_quiz": "1", f"q{question.pk}": wrong.pk}).content.decode()
+    assert "Ez nem jó válasz." in page
+    page = client.post(url, {"check_quiz": "1", f"q{question.pk}": right.pk}).content.decode()
+    assert "Helyes!" in page and "Mert ez a szabály." in page
+    client.post(url, {"mark_read": "1"})
+    table = login(trainer).get(reverse("trainings:course_progress", args=[course.pk]))
+    (row,) = table.context["rows"]
+    (cell,) = row["cells"]
+    assert (row["read"], cell.quiz_best_score, cell.quiz_max_score, cell.quiz_attempts) == (1, 1, 1, 2)
+    assert "1/1 (2)" in table.content.decode()
+
+
+def test_unanswered_quiz_says_so_beside_the_question(client):
+    link, lesson = _link_for()
+    question_with_choices(lesson)
+    page = client.post(reverse("trainings:material_lesson", args=[link.token, lesson.pk]), {"check_quiz": "1"})
+    assert "Válasszon egy választ." in page.content.decode()
+
+
+def test_only_staff_revoke_links_and_trainers_issue_them(login, trainer, staff):
+    course = _course_of(trainer)
+    reg = trainee(course)
+    assert login(trainer).post(reverse("trainings:issue_links", args=[course.pk])).status_code == 302
+    link = reg.material_links.get()
+    assert login(trainer).post(reverse("trainings:revoke_link", args=[link.pk])).status_code == 403
+    assert login(staff).post(reverse("trainings:revoke_link", args=[link.pk])).status_code == 302
+    link.refresh_from_db()
+    assert link.revoked_at is not None and link.revoked_by == staff
+    other_trainer = TrainerFactory()
+    assert login(other_trainer).post(reverse("trainings:issue_links", args=[course.pk])).status_code == 404
+
+
+def test_info_day_attendance_counts_who_came(login, staff):
+    info_day = past_info_day()
+    came, _stayed_home = RegistrationFactory(info_day=info_day), RegistrationFactory(info_day=info_day)
+    services.record_attendance(event=info_day, statuses={came.pk: "late", _stayed_home.pk: "absent"},
+                               recorded_by=staff)
+    overview = login(staff).get(reverse("trainings:register_overview"))
+    row = next(d for d in overview.context["info_days"] if d.pk == info_day.pk)
+    assert (row.registered_count, row.attended_count) == (2, 1)
