@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from participants.models import RegistrationStatus
 
 from . import services
 from .models import (
@@ -11,10 +15,8 @@ from .models import (
     LearningModule,
     Lesson,
     LessonImage,
-    LessonProgress,
     MaterialLink,
     Question,
-    QuizAttempt,
     Session,
     TrainingSite,
 )
@@ -87,6 +89,7 @@ class LearningModuleAdmin(admin.ModelAdmin):
     list_display = ["title", "programme", "position", "is_published"]
     list_editable = ["position", "is_published"]
     list_filter = ["programme", "is_published"]
+    search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [LessonInline]
 
@@ -130,6 +133,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["text", "lesson", "position"]
     list_filter = ["lesson__module"]
     list_select_related = ["lesson"]
+    search_fields = ["text", "explanation", "lesson__title"]
     inlines = [ChoiceInline]
 
 
@@ -140,40 +144,53 @@ def revoke_links(modeladmin, request, queryset):
     messages.success(request, _("A kijelölt linkek visszavonva."))
 
 
+class MaterialLinkAddForm(forms.ModelForm):
+    class Meta:
+        model = MaterialLink
+        fields = ["registration"]
+
+    def clean_registration(self):
+        registration = self.cleaned_data["registration"]
+        if registration.course_id is None or registration.status != RegistrationStatus.CONFIRMED:
+            raise ValidationError(_("Tananyag-link csak képzésre visszaigazolt résztvevőnek adható."))
+        return registration
+
+    def _post_clean(self):
+        pass  # token and expiry are set by services.issue_material_link, not by the form
+
+
 @admin.register(MaterialLink)
 class MaterialLinkAdmin(admin.ModelAdmin):
     list_display = ["registration", "created_at", "expires_at", "revoked_at", "last_used_at", "state"]
     list_filter = ["revoked_at", "registration__course"]
     list_select_related = ["registration__participant", "registration__course"]
     search_fields = ["registration__participant__family_name", "registration__participant__given_name"]
-    readonly_fields = ["registration", "token", "created_at", "created_by", "expires_at", "revoked_at", "revoked_by",
-                       "last_used_at"]
+    raw_id_fields = ["registration"]
     actions = [revoke_links]
 
-    def has_add_permission(self, request):
-        return False  # links are issued from the course page (services.issue_material_link)
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:  # adding: only the trainee is chosen, the rest comes from services.issue_material_link
+            return []
+        return ["registration", "token", "created_at", "created_by", "expires_at", "revoked_at", "revoked_by",
+                "last_used_at"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["registration"]
+        return super().get_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = MaterialLinkAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # nothing on a link is edited by hand; revoke with the action
+        link = services.issue_material_link(registration=form.cleaned_data["registration"], issued_by=request.user)
+        obj.registration = link.registration
+        obj.pk, obj.token, obj.expires_at, obj.created_at = link.pk, link.token, link.expires_at, link.created_at
 
     @admin.display(description=_("Állapot"))
     def state(self, obj):
         return format_html('<span>{}</span>', _("érvényes") if obj.is_active else _("nem érvényes"))
-
-
-@admin.register(LessonProgress)
-class LessonProgressAdmin(admin.ModelAdmin):
-    list_display = ["registration", "lesson", "opened_at", "read_at", "quiz_best_score", "quiz_max_score", "quiz_attempts"]
-    list_select_related = ["registration__participant", "lesson"]
-    list_filter = ["lesson__module"]
-    readonly_fields = [f.name for f in LessonProgress._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(QuizAttempt)
-class QuizAttemptAdmin(admin.ModelAdmin):
-    list_display = ["registration", "lesson", "score", "max_score", "created_at"]
-    list_select_related = ["registration__participant", "lesson"]
-    readonly_fields = [f.name for f in QuizAttempt._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

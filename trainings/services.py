@@ -17,16 +17,14 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import EventStatus, InfoDay
-from participants.models import Organisation, Participant, Registration, RegistrationSource, RegistrationStatus
-from participants.services import RegistrationError, availability, register_participant
+from participants.models import Registration, RegistrationSource, RegistrationStatus
+from participants.services import RegistrationError, availability, create_participant, register_participant
 
 from .models import (
     Attendance,
@@ -143,50 +141,22 @@ def record_attendance(*, event, statuses: Mapping[int, str], recorded_by) -> int
 # --- Walk-ins at an info day ----------------------------------------------------------------
 
 
-def _find_same_person(participant: Participant):
-    """The same person coming back is recognised: by e-mail, or by name + birth year + settlement."""
-    match = Q(
-        family_name__iexact=participant.family_name,
-        given_name__iexact=participant.given_name,
-        birth_year=participant.birth_year,
-        settlement__iexact=participant.settlement,
-    )
-    if participant.email:
-        match |= Q(email__iexact=participant.email)
-    return Participant.objects.filter(match, anonymised_at__isnull=True).order_by("id").first()
-
-
-def add_walk_in(*, info_day: InfoDay, participant: Participant, organisation: Organisation | None = None,
-                recorded_by) -> Registration:
+def add_walk_in(*, info_day: InfoDay, data: dict, recorded_by) -> Registration:
     """Register someone who turned up at an info day and mark them present, all in one step.
 
-    Only within capacity: when the info day is full nothing is created. A person already
-    known is reused (not duplicated); one already confirmed for this info day is refused,
-    because they are on the register already.
+    ``data`` is a WalkInForm's cleaned data (person, organisation, consent). The person is
+    recorded, or recognised when already known (participants.services.create_participant),
+    registered as a walk-in even if registration is closed, and marked present. Only within
+    capacity: when the info day is full nothing is created. Someone already registered for
+    this info day is refused: they are on the register already.
     """
     _ensure_register_open(info_day)
     with transaction.atomic():
         if availability(info_day).free <= 0:
             raise WalkInRefused(_("Az információs nap betelt (%(n)s fő), helyszíni regisztráció nem lehetséges.")
                                 % {"n": info_day.capacity})
-        if organisation is not None:
-            known = Organisation.objects.filter(tax_number=organisation.tax_number).first()
-            if known is None:
-                organisation.full_clean()
-                organisation.save()
-            else:
-                organisation = known
-            participant.organisation = organisation
-        known_person = _find_same_person(participant)
-        if known_person is not None:
-            participant = known_person
-        else:
-            participant.registering_library = info_day.library
-            participant.consent_given_at = timezone.now()
-            participant.consent_text_version = settings.CONSENT_TEXT_VERSION
-            participant.full_clean()
-            participant.save()
         try:
+            participant, _created = create_participant(data=data, library=info_day.library, allow_known=True)
             registration = register_participant(
                 participant=participant, event=info_day, source=RegistrationSource.WALK_IN,
                 registered_by=recorded_by, allow_closed=True,
@@ -194,7 +164,7 @@ def add_walk_in(*, info_day: InfoDay, participant: Participant, organisation: Or
         except RegistrationError as exc:
             raise WalkInRefused(str(exc)) from exc
         if registration.status != RegistrationStatus.CONFIRMED:
-            # Filled up between our check and the lock: undo everything (the atomic block rolls back).
+            # Filled up between our check and the lock: raising rolls the whole step back.
             raise WalkInRefused(_("Az információs nap betelt (%(n)s fő), helyszíni regisztráció nem lehetséges.")
                                 % {"n": info_day.capacity})
         attendance = Attendance(

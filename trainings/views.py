@@ -185,8 +185,7 @@ def info_day_register(request, pk):
             if walk_in_form.is_valid():
                 try:
                     registration = services.add_walk_in(
-                        info_day=info_day, participant=walk_in_form.save(commit=False),
-                        organisation=walk_in_form.organisation(), recorded_by=request.user,
+                        info_day=info_day, data=walk_in_form.cleaned_data, recorded_by=request.user
                     )
                 except (services.AttendanceError, ValidationError) as exc:
                     messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))

@@ -88,17 +88,18 @@ def test_info_day_register_opens_when_the_info_day_starts(coordinator):
     assert Attendance.objects.get(registration=reg).session is None
 
 
-def _walk_in_person(**kwargs):
+def _walk_in_data(**kwargs):
     data = dict(family_name="Szőke", given_name="Ödön", birth_year=1975, settlement="Eger",
-                county=get_county("Heves"), email="szoke.odon@example.hu", target_group="citizen")
+                county=get_county("Heves"), email="szoke.odon@example.hu", phone="", target_group="citizen",
+                organisation_name="", organisation_kind="", tax_number="", size_band="", consent=True)
     data.update(kwargs)
-    return Participant(**data)
+    return data
 
 
 def test_walk_in_is_registered_and_marked_present_in_one_step(coordinator):
     info_day = info_day_under_way(capacity=2, minimum=1, status="closed")
     RegistrationFactory(info_day=info_day)
-    reg = services.add_walk_in(info_day=info_day, participant=_walk_in_person(), recorded_by=coordinator)
+    reg = services.add_walk_in(info_day=info_day, data=_walk_in_data(), recorded_by=coordinator)
     assert (reg.status, reg.source) == (RegistrationStatus.CONFIRMED, RegistrationSource.WALK_IN)
     assert reg.participant.registering_library == info_day.library
     assert reg.participant.consent_given_at is not None
@@ -111,7 +112,7 @@ def test_walk_in_at_a_full_info_day_is_refused_and_creates_nothing(coordinator):
     RegistrationFactory(info_day=info_day)
     people, registrations = Participant.objects.count(), Registration.objects.count()
     with pytest.raises(services.WalkInRefused, match="betelt"):
-        services.add_walk_in(info_day=info_day, participant=_walk_in_person(), recorded_by=coordinator)
+        services.add_walk_in(info_day=info_day, data=_walk_in_data(), recorded_by=coordinator)
     assert (Participant.objects.count(), Registration.objects.count()) == (people, registrations)
     assert not Attendance.objects.exists()
 
@@ -119,7 +120,7 @@ def test_walk_in_at_a_full_info_day_is_refused_and_creates_nothing(coordinator):
 def test_walk_in_reuses_a_known_person(coordinator):
     info_day = info_day_under_way()
     known = ParticipantFactory(email="ismert@example.hu")
-    reg = services.add_walk_in(info_day=info_day, participant=_walk_in_person(email="ISMERT@example.hu"),
+    reg = services.add_walk_in(info_day=info_day, data=_walk_in_data(email="ISMERT@example.hu"),
                                recorded_by=coordinator)
     assert reg.participant == known
 
@@ -127,7 +128,7 @@ def test_walk_in_reuses_a_known_person(coordinator):
 def test_walk_in_before_the_info_day_starts_is_refused(coordinator):
     info_day = InfoDayFactory(date=timezone.localdate() + datetime.timedelta(days=5))
     with pytest.raises(services.AttendanceError):
-        services.add_walk_in(info_day=info_day, participant=_walk_in_person(), recorded_by=coordinator)
+        services.add_walk_in(info_day=info_day, data=_walk_in_data(), recorded_by=coordinator)
     assert not Participant.objects.filter(family_name="Szőke").exists()
 
 

@@ -134,7 +134,7 @@ def test_walk_in_through_the_register_page(login):
 @pytest.mark.parametrize("overrides, error", [
     ({"consent": ""}, "Hozzájárulás nélkül"),
     ({"target_group": "business", "organisation_name": "Bódi Kft.", "organisation_kind": "company",
-      "organisation_tax_number": "12345678-1-12", "organisation_size_band": "micro"}, "ellenőrző számjegye"),
+      "tax_number": "12345678-1-12", "size_band": "micro"}, "ellenőrző számjegye"),
     ({"phone": "12"}, "+36"),
 ])
 def test_walk_in_with_bad_input_keeps_the_form_and_creates_nothing(login, overrides, error):

@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+from menet_portal.tests.factories import CourseFactory, RegistrationFactory, UserFactory
+from trainings.models import MaterialLink
+from trainings.tests.factories import LessonFactory, question_with_choices, trainee
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    return client
+
+
+def test_staff_issue_and_revoke_a_link_in_the_admin(admin_client):
+    reg = trainee(CourseFactory())
+    response = admin_client.post(reverse("admin:trainings_materiallink_add"), {"registration": reg.pk})
+    assert response.status_code == 302
+    link = MaterialLink.objects.get(registration=reg)
+    assert len(link.token) >= 43 and link.is_active
+    admin_client.post(reverse("admin:trainings_materiallink_changelist"),
+                      {"action": "revoke_links", "_selected_action": [link.pk]})
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+
+
+def test_admin_refuses_a_link_for_an_info_day_registration(admin_client):
+    reg = RegistrationFactory()
+    response = admin_client.post(reverse("admin:trainings_materiallink_add"), {"registration": reg.pk})
+    assert response.status_code == 200 and "visszaigazolt" in response.content.decode()
+    assert not MaterialLink.objects.exists()
+
+
+def test_lesson_admin_shows_a_sanitised_preview_and_questions(admin_client):
+    lesson = LessonFactory(body="## Cím\n\n<script>alert(1)</script>Szöveg")
+    question, _right, _wrong = question_with_choices(lesson)
+    page = admin_client.get(reverse("admin:trainings_lesson_change", args=[lesson.pk])).content.decode()
+    assert "<h2>Cím</h2>" in page and "<script>alert(1)" not in page
+    assert admin_client.get(reverse("admin:trainings_question_change", args=[question.pk])).status_code == 200
