@@ -13,3 +13,8 @@ urlpatterns = [
     path("jelentkezesek/", views.registration_list, name="registration_list"),
     path("jelentkezesek/<int:pk>/lemondas/", views.registration_cancel, name="registration_cancel"),
 ]
+urlpatterns += [
+    path("betoltes/", views.import_upload, name="import_upload"),
+    path("betoltes/minta/", views.import_template, name="import_template"),
+    path("betoltes/<str:token>/", views.import_preview, name="import_preview"),
+]

@@ -4,6 +4,8 @@ Every object comes from a scoped queryset (menet_portal.scope), so another libra
 URL or a filter parameter answers 404.
 """
 
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,9 +19,9 @@ from menet_portal.models import Role
 from menet_portal.permissions import role_required
 from menet_portal.scope import courses_for, info_days_for, participants_for, registrations_for
 
-from . import selectors, services
+from . import imports, selectors, services
 from .filters import ParticipantFilter, RegistrationFilter
-from .forms import CancelRegistrationForm, EventChoiceForm, ParticipantEditForm, RegistrationForm
+from .forms import CancelRegistrationForm, EventChoiceForm, ImportUploadForm, ParticipantEditForm, RegistrationForm
 from .models import RegistrationSource, RegistrationStatus
 
 WORKSPACE_ROLES = (Role.STAFF, Role.COORDINATOR)
@@ -281,3 +283,88 @@ def registration_cancel(request, pk):
                             f"{registration.event.pk}")
     return render(request, "participants/registration_cancel.html", {"registration": registration, "form": form})
 
+
+
+# --- bulk import ------------------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "participant_import"
+
+
+@role_required(*WORKSPACE_ROLES)
+def import_template(request):
+    """An empty list with the expected headers (XLSX with two example rows and a guide, or CSV)."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    columns = [Column(header, lambda row, i=i: row[i]) for i, header in enumerate(imports.template_headers())]
+    return export_response(iter(imports.EXAMPLE_ROWS), columns, "resztvevo-import-minta", fmt)
+
+
+@role_required(*WORKSPACE_ROLES)
+def import_upload(request):
+    """Step 1: upload. The file is read and checked; its rows wait in the session, bound to the user."""
+    choices = selectors.event_choices(request.user)
+    initial = {}
+    for kind in ("info_day", "course"):
+        if request.GET.get(kind):
+            _check_event_params(request)
+            initial["event"] = f"{kind}:{request.GET[kind]}"
+    form = ImportUploadForm(request.POST or None, request.FILES or None, initial=initial, event_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        event = selectors.resolve_event(request.user, form.cleaned_data["event"])
+        try:
+            rows = imports.read_file(form.cleaned_data["file"])
+        except imports.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = secrets.token_urlsafe(16)
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": token, "user": request.user.pk, "event": selectors.event_value(event),
+                "file_name": form.cleaned_data["file"].name[:200], "rows": rows,
+            }
+            return redirect("participants:import_preview", token=token)
+    return render(request, "participants/import_upload.html", {
+        "form": form, "max_rows": imports.MAX_ROWS, "columns": imports.COLUMNS,
+    })
+
+
+def _pending_import(request, token):
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending or not secrets.compare_digest(pending["token"], token) or pending["user"] != request.user.pk:
+        raise Http404
+    return pending
+
+
+@role_required(*WORKSPACE_ROLES)
+def import_preview(request, token):
+    """Step 2: every row's outcome; POST confirms (one transaction), refused while a row has an error."""
+    pending = _pending_import(request, token)
+    event = selectors.resolve_event(request.user, pending["event"])
+    if request.method == "POST":
+        try:
+            registrations = imports.confirm_import(rows=pending["rows"], event=event, imported_by=request.user)
+        except imports.ImportBlocked as exc:
+            outcomes = exc.outcomes
+            messages.error(request, str(exc))
+        except (services.RegistrationError, ValidationError) as exc:
+            outcomes = imports.check_rows(pending["rows"], event)
+            messages.error(request, _("A betöltés nem sikerült, semmi sem került rögzítésre: %(error)s") % {
+                "error": "; ".join(getattr(exc, "messages", [str(exc)]))})
+        else:
+            del request.session[IMPORT_SESSION_KEY]
+            waitlisted = sum(r.status == RegistrationStatus.WAITLISTED for r in registrations)
+            messages.success(request, _("%(n)s sor betöltve: %(event)s.") % {"n": len(registrations), "event": event})
+            if waitlisted:
+                messages.warning(request, _("%(n)s jelentkező várólistára került, mert az esemény betelt.") % {
+                    "n": waitlisted})
+            return redirect(reverse("participants:registration_list") + f"?{event.kind}={event.pk}")
+    else:
+        outcomes = imports.check_rows(pending["rows"], event)
+    errors = [o for o in outcomes if not o.ok]
+    return render(request, "participants/import_preview.html", {
+        "event": event, "outcomes": outcomes, "error_rows": errors, "file_name": pending["file_name"],
+        "token": token,
+        "new_count": sum(o.ok and o.known is None for o in outcomes),
+        "known_count": sum(o.ok and o.known is not None for o in outcomes),
+        "waitlisted_count": sum(o.ok and o.status == RegistrationStatus.WAITLISTED for o in outcomes),
+    })

@@ -191,6 +191,8 @@ def test_every_coordinator_url_answers_404_for_another_librarys_ids(login, coord
         reverse("participants:registration_cancel", args=[other_reg.pk]),
         reverse("participants:participant_create") + f"?info_day={other_day.pk}",
         reverse("participants:participant_create") + f"?course={other_course.pk}",
+        reverse("participants:import_upload") + f"?info_day={other_day.pk}",
+        reverse("participants:import_upload") + f"?course={other_course.pk}",
     ]
     for list_name in ("participants:participant_list", "participants:registration_list"):
         for param, value in (("info_day", other_day.pk), ("course", other_course.pk)):
@@ -215,3 +217,5 @@ def test_every_coordinator_url_answers_404_for_another_librarys_ids(login, coord
     # Another library's event is not a valid choice in the registration form either.
     response = client.post(reverse("participants:participant_create"), form_post(event=f"info_day:{other_day.pk}"))
     assert "event" in response.context["form"].errors and Registration.objects.count() == 1
+    response = client.post(reverse("participants:import_upload"), {"event": f"info_day:{other_day.pk}"})
+    assert "event" in response.context["form"].errors

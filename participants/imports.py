@@ -1,0 +1,373 @@
+"""Bulk import of participants from the CSV or XLSX lists coordinators keep in Excel.
+
+Two steps, as in pretix's and Indico's importers: ``preview_rows`` reads and checks the
+whole file and says, row by row, what would happen (new person, known person, place or
+waiting list, or an error with row number, column and message) without writing anything;
+``confirm_import`` re-checks the same rows under the event's lock and writes them all in one
+transaction, or nothing at all. Any row with an error blocks the confirmation.
+
+Accepted files: CSV in UTF-8 (with or without BOM) or Windows-1250, comma or semicolon
+delimited (what Hungarian Excel writes), and XLSX; at most 5 MB and 5,000 rows.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.models import County
+
+from .forms import ParticipantForm
+from .models import OrganisationKind, Participant, Registration, RegistrationSource, RegistrationStatus, SizeBand
+from .services import _event_filter, _lock_event, availability, record_and_register
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+# (form field, header in the file). The template has these headers in this order.
+COLUMNS = [
+    ("family_name", gettext_lazy("Családi név")),
+    ("given_name", gettext_lazy("Utónév")),
+    ("email", gettext_lazy("E-mail")),
+    ("phone", gettext_lazy("Telefon")),
+    ("birth_year", gettext_lazy("Születési év")),
+    ("settlement", gettext_lazy("Település")),
+    ("county", gettext_lazy("Vármegye")),
+    ("target_group", gettext_lazy("Célcsoport")),
+    ("organisation_name", gettext_lazy("Szervezet neve")),
+    ("organisation_kind", gettext_lazy("Szervezet típusa")),
+    ("tax_number", gettext_lazy("Adószám")),
+    ("size_band", gettext_lazy("Méret")),
+    ("consent", gettext_lazy("Hozzájárult")),
+]
+REQUIRED_COLUMNS = ["family_name", "given_name", "birth_year", "settlement", "county", "target_group", "consent"]
+HEADER_BY_FIELD = dict(COLUMNS)
+
+TARGET_GROUP_ALIASES = {
+    "citizen": ["állampolgár", "allampolgar", "lakos", "magánszemély", "citizen"],
+    "nonprofit": ["nonprofit", "nonprofit szervezet", "civil", "civil szervezet", "egyesület", "alapítvány"],
+    "business": ["gazdasági", "gazdasági szervezet", "vállalkozás", "kkv", "cég", "business"],
+}
+KIND_ALIASES = {
+    OrganisationKind.COMPANY: ["kft", "kft.", "bt", "bt.", "zrt", "zrt.", "nyrt", "társaság"],
+    OrganisationKind.SOLE_TRADER: ["ev", "e.v.", "egyéni vállalkozás"],
+    OrganisationKind.NONPROFIT_OTHER: ["nonprofit", "nonprofit kft."],
+}
+SIZE_ALIASES = {
+    SizeBand.MICRO: ["mikro", "mikrovállalkozás"], SizeBand.SMALL: ["kis", "kisvállalkozás"],
+    SizeBand.MEDIUM: ["közép", "középvállalkozás"], SizeBand.LARGE: ["nagy", "nagyvállalat"],
+}
+YES = {"igen", "i", "x", "yes", "y", "1", "true", "igaz"}
+
+
+WHOLE_ROW = gettext_lazy("(a sor egésze)")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+def _key(value) -> str:
+    return " ".join(str(value or "").split()).casefold()
+
+
+def _lookup(choices, aliases):
+    table = {}
+    for value, label in choices:
+        table[_key(value)] = value
+        table[_key(label)] = value
+    for value, names in aliases.items():
+        for name in names:
+            table.setdefault(_key(name), value)
+    return table
+
+
+# --- reading the file -------------------------------------------------------------------------
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1250")  # Hungarian Excel's "CSV (pontosvesszővel tagolt)"
+
+
+def _csv_rows(raw: bytes):
+    try:
+        text = _decode(raw)
+    except UnicodeDecodeError:
+        raise ImportFileError(_("A fájl kódolása nem UTF-8 és nem Windows-1250: mentse újra CSV-ként.")) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_rows(raw: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ImportFileError(_("A fájl nem olvasható XLSX munkafüzet: mentse újra Excelből .xlsx formátumban.")) from None
+    try:
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def read_file(upload) -> list[dict]:
+    """Rows of the file as ``{"row": line number, field: text, …}``; blank lines are skipped.
+
+    Raises ``ImportFileError`` for a file too large, unreadable, without the needed columns,
+    or with more than 5,000 rows.
+    """
+    if upload.size > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("A fájl túl nagy (%(size)s MB): legfeljebb 5 MB tölthető fel. Bontsa több fájlra.")
+            % {"size": f"{upload.size / 1024 / 1024:.1f}"}
+        )
+    raw = upload.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportFileError(_("A fájl túl nagy: legfeljebb 5 MB tölthető fel. Bontsa több fájlra."))
+    is_xlsx = raw[:4] == b"PK\x03\x04"
+    lines = _xlsx_rows(raw) if is_xlsx else _csv_rows(raw)
+    try:
+        header = next(lines)
+    except StopIteration:
+        raise ImportFileError(_("A fájl üres.")) from None
+    except csv.Error as exc:
+        raise ImportFileError(_("A CSV fájl nem olvasható: %(error)s") % {"error": exc}) from None
+    header_lookup = {_key(label): name for name, label in COLUMNS} | {name: name for name, _label in COLUMNS}
+    positions = {}
+    for index, title in enumerate(header):
+        name = header_lookup.get(_key(title).lstrip("\ufeff"))
+        if name and name not in positions:
+            positions[name] = index
+    missing = [str(HEADER_BY_FIELD[name]) for name in REQUIRED_COLUMNS if name not in positions]
+    if missing:
+        raise ImportFileError(
+            _("Hiányzó oszlop(ok): %(columns)s. Az első sor a fejléc legyen; töltse le a mintát.")
+            % {"columns": ", ".join(missing)}
+        )
+    rows = []
+    try:
+        for line_number, values in enumerate(lines, start=2):
+            if not any(str(v).strip() for v in values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise ImportFileError(
+                    _("A fájl több mint %(max)s sort tartalmaz: bontsa több fájlra.") % {"max": f"{MAX_ROWS:,}".replace(",", " ")}
+                )
+            row = {"row": line_number}
+            for name, index in positions.items():
+                row[name] = str(values[index]).strip() if index < len(values) and values[index] is not None else ""
+            rows.append(row)
+    except csv.Error as exc:
+        raise ImportFileError(_("A CSV fájl nem olvasható: %(error)s") % {"error": exc}) from None
+    if not rows:
+        raise ImportFileError(_("A fájlban a fejlécen kívül nincs adatsor."))
+    return rows
+
+
+# --- checking the rows --------------------------------------------------------------------------
+
+@dataclass
+class RowOutcome:
+    row: int
+    name: str
+    data: dict = field(default_factory=dict)  # cleaned, for the services
+    errors: list = field(default_factory=list)  # (column header, message)
+    known: Participant | None = None
+    status: str = ""  # confirmed / waitlisted when the row is fine
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def outcome(self):
+        if self.errors:
+            return _("hiba")
+        person = _("ismert személy: %(name)s") % {"name": self.known.full_name} if self.known else _("új személy")
+        place = _("helyet kap") if self.status == RegistrationStatus.CONFIRMED else _("várólistára kerül")
+        return f"{person}, {place}"
+
+
+class _RowForm(ParticipantForm):
+    """ParticipantForm for one row of a file: counties looked up once per file, not once per row."""
+
+    consent = forms.BooleanField(
+        error_messages={"required": gettext_lazy("A hozzájárulás oszlopba „igen” kell: hozzájárulás nélkül nem rögzíthető.")}
+    )
+
+    def __init__(self, *args, counties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"] = forms.CharField()
+        self._counties = counties
+
+    def clean_county(self):
+        county = self._counties.get(_key(self.cleaned_data["county"]))
+        if county is None:
+            raise forms.ValidationError(_("Ismeretlen vármegye; például: Pest, Komárom-Esztergom, Budapest."))
+        return county
+
+
+def _translate_choice(row, name, table, message, errors):
+    value = row.get(name, "")
+    if not value:
+        return ""
+    translated = table.get(_key(value))
+    if translated is None:
+        errors.append((str(HEADER_BY_FIELD[name]), message))
+    return translated or ""
+
+
+def _identity(family_name, given_name, birth_year, settlement):
+    return (_key(family_name), _key(given_name), birth_year, _key(settlement))
+
+
+def _row_identity(data):
+    return _identity(data["family_name"], data["given_name"], data["birth_year"], data["settlement"])
+
+
+def check_rows(rows: list[dict], event) -> list[RowOutcome]:
+    """What each row would do; no row is written. A handful of queries for the whole file."""
+    from .models import TargetGroup
+
+    counties = {_key(c.name): c for c in County.objects.all()}
+    groups = _lookup(TargetGroup.choices, TARGET_GROUP_ALIASES)
+    kinds = _lookup(OrganisationKind.choices, KIND_ALIASES)
+    sizes = _lookup(SizeBand.choices, SIZE_ALIASES)
+    outcomes = []
+    for row in rows:
+        errors = []
+        data = {name: row.get(name, "") for name, _label in COLUMNS}
+        data["target_group"] = _translate_choice(
+            row, "target_group", groups, _("Ismeretlen célcsoport; lehet: állampolgár, nonprofit, gazdasági."), errors)
+        data["organisation_kind"] = _translate_choice(
+            row, "organisation_kind", kinds, _("Ismeretlen szervezettípus; például: egyesület, alapítvány, Kft."), errors)
+        data["size_band"] = _translate_choice(
+            row, "size_band", sizes, _("Ismeretlen méret; lehet: mikro, kis, közép, nagy."), errors)
+        data["consent"] = "on" if _key(row.get("consent")) in YES else ""
+        for name in ("target_group", "organisation_kind", "size_band"):
+            if not data[name] and any(h == str(HEADER_BY_FIELD[name]) for h, _m in errors):
+                data.pop(name)  # already reported; the form would only add "required"
+        form = _RowForm(data=data, counties=counties)
+        valid = form.is_valid()
+        reported = {h for h, _m in errors}
+        for name, messages in form.errors.items():
+            header = str(HEADER_BY_FIELD.get(name, WHOLE_ROW))
+            if header in reported:
+                continue
+            errors.extend((header, m) for m in messages)
+        name = " ".join(filter(None, [row.get("family_name", ""), row.get("given_name", "")]))
+        outcomes.append(RowOutcome(row=row["row"], name=name, data=form.cleaned_data if valid else {}, errors=errors))
+    _find_known_and_repeated(outcomes, event)
+    free = availability(event).free
+    for outcome in outcomes:
+        if outcome.ok:
+            outcome.status = RegistrationStatus.CONFIRMED if free > 0 else RegistrationStatus.WAITLISTED
+            free -= 1
+    return outcomes
+
+
+def _find_known_and_repeated(outcomes, event):
+    """Known persons in one query (e-mail, or name + birth year + settlement), their registrations
+    for this event in another; a person twice in the file is an error on the second row."""
+    good = [o for o in outcomes if o.ok]
+    if not good:
+        return
+    emails = {_key(o.data["email"]) for o in good if o.data["email"]}
+    families = {_key(o.data["family_name"]) for o in good}
+    years = {o.data["birth_year"] for o in good}
+    candidates = (
+        Participant.objects.annotate(email_key=Lower("email"), family_key=Lower("family_name"))
+        .filter(Q(email_key__in=emails) | Q(family_key__in=families, birth_year__in=years), anonymised_at__isnull=True)
+        .order_by("id")
+    )
+    by_email, by_identity = {}, {}
+    for person in candidates:
+        if person.email:
+            by_email.setdefault(_key(person.email), person)
+        by_identity.setdefault(
+            _identity(person.family_name, person.given_name, person.birth_year, person.settlement), person)
+    registered = set(
+        Registration.objects.filter(_event_filter(event), participant__in=[p.pk for p in candidates])
+        .exclude(status=RegistrationStatus.CANCELLED).values_list("participant_id", flat=True)
+    )
+    seen = {}
+    for outcome in good:
+        keys = [("identity", _row_identity(outcome.data))]
+        if outcome.data["email"]:
+            keys.append(("email", _key(outcome.data["email"])))
+        earlier = next((seen[k] for k in keys if k in seen), None)
+        if earlier is not None:
+            outcome.errors.append((WHOLE_ROW, _("Ugyanez a személy a fájl %(row)s. sorában is szerepel.") % {"row": earlier}))
+            continue
+        for k in keys:
+            seen[k] = outcome.row
+        known = by_email.get(_key(outcome.data["email"])) if outcome.data["email"] else None
+        known = known or by_identity.get(_row_identity(outcome.data))
+        if known is not None and known.pk in registered:
+            outcome.errors.append((WHOLE_ROW, _("%(name)s már jelentkezett erre az eseményre.") % {"name": known.full_name}))
+            continue
+        outcome.known = known
+
+
+class ImportBlocked(Exception):
+    def __init__(self, outcomes):
+        self.outcomes = outcomes
+        super().__init__(_("A fájlban hibás sorok vannak: javítsa őket, és töltse fel újra a fájlt."))
+
+
+def confirm_import(*, rows: list[dict], event, imported_by) -> list:
+    """Write every row (new or known person, registered for ``event``) in one transaction.
+
+    The rows are checked again under the event's lock; if any row has an error nothing is
+    written and ``ImportBlocked`` carries the outcomes. Returns the registrations in file order.
+    """
+    with transaction.atomic():
+        event = _lock_event(event)
+        outcomes = check_rows(rows, event)
+        if not all(o.ok for o in outcomes):
+            raise ImportBlocked(outcomes)
+        registrations = []
+        for outcome in outcomes:
+            _participant, registration = record_and_register(
+                data=outcome.data, event=event, library=event.library, registered_by=imported_by,
+                source=RegistrationSource.IMPORT, allow_known=True,
+            )
+            registrations.append(registration)
+        return registrations
+
+
+# --- the template -------------------------------------------------------------------------------
+
+EXAMPLE_ROWS = [
+    ["Kovács", "Anna", "kovacs.anna@example.hu", "06 30 123 4567", "1978", "Tata", "Komárom-Esztergom",
+     "állampolgár", "", "", "", "", "igen"],
+    ["Szőke", "Győző", "szoke.gyozo@example.hu", "+36 20 765 4321", "1969", "Tata", "Komárom-Esztergom",
+     "gazdasági", "Példa Bt.", "Bt.", "10773381-2-44", "mikro", "igen"],
+]
+
+
+def template_headers():
+    return [str(label) for _name, label in COLUMNS]
+
