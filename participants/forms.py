@@ -132,7 +132,7 @@ class RegistrationForm(ParticipantForm):
         self.helper = FormHelper()
         self.helper.form_id = "participant-form"
         self.helper.layout = Layout(
-            Fieldset(_("Esemény"), "event"),
+            Fieldset(_("Jelentkezés"), "event"),
             *self.person_fieldsets(),
             Fieldset(_("Hozzájárulás"), "consent"),
             Submit("save", _("Rögzítés"), css_class="btn-primary"),

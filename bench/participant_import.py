@@ -1,0 +1,86 @@
+"""How long the bulk import of the largest accepted file (5,000 rows) takes, and how many queries.
+
+Migrates a fresh PostgreSQL database, then times the three steps of participants.imports on
+a generated Windows-1250 semicolon CSV: reading, checking (the preview), confirming (one
+transaction). The preview should stay a handful of queries however long the file is.
+
+    .venv/bin/python bench/participant_import.py [--rows 5000]
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "dbname=postgres user=postgres host=127.0.0.1")
+PG_DB = "menet_bench_import"
+DB_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+
+
+def fresh_postgres():
+    conn = psycopg2.connect(PG_ADMIN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{PG_DB}"')
+        cur.execute(f'CREATE DATABASE "{PG_DB}"')
+    conn.close()
+    env = {**os.environ, "DATABASE_URL": DB_URL, "DJANGO_SETTINGS_MODULE": "menet_portal.settings_test"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=5000)
+    args = parser.parse_args()
+    fresh_postgres()
+    os.environ["DATABASE_URL"] = DB_URL
+    os.environ["DJANGO_SETTINGS_MODULE"] = "menet_portal.settings_test"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from menet_portal.tests.factories import InfoDayFactory
+    from participants import imports
+    from participants.models import Registration
+
+    day = InfoDayFactory(capacity=30, minimum=25)
+    header = ";".join(imports.template_headers())
+    lines = [header]
+    for n in range(args.rows):
+        lines.append(f"Őrsi;Tünde{n};tunde{n}@example.hu;06 30 {n % 1000:03d} {n % 10000:04d};1980;Győr;"
+                     f"Győr-Moson-Sopron;állampolgár;;;;;igen")
+    raw = "\r\n".join(lines).encode("cp1250")
+    print(f"file: {args.rows} rows, {len(raw) / 1024 / 1024:.2f} MB (Windows-1250, semicolon)")
+
+    started = time.perf_counter()
+    rows = imports.read_file(SimpleUploadedFile("bench.csv", raw))
+    print(f"read:    {time.perf_counter() - started:6.2f} s")
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        outcomes = imports.check_rows(rows, day)
+        elapsed = time.perf_counter() - started
+    assert all(o.ok for o in outcomes)
+    print(f"preview: {elapsed:6.2f} s, {len(queries)} queries")
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        imports.confirm_import(rows=rows, event=day, imported_by=None)
+        elapsed = time.perf_counter() - started
+    counts = Registration.objects.filter(info_day=day)
+    print(f"confirm: {elapsed:6.2f} s, {len(queries)} queries, one transaction; "
+          f"{counts.filter(status='confirmed').count()} confirmed, {counts.filter(status='waitlisted').count()} waiting")
+    connection.close()
+
+
+if __name__ == "__main__":
+    main()
