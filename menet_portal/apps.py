@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class MenetPortalConfig(AppConfig):
     name = "menet_portal"
     verbose_name = _("Portál és felhasználók")
+
+    def ready(self):
+        # Outbox rows are written by receivers of these signals, in the sender's transaction.
+        from events.signals import event_cancelled
+        from participants.signals import registration_changed
+
+        from .notifications import receivers
+
+        registration_changed.connect(receivers.on_registration_changed, dispatch_uid="outbox-registration-changed")
+        event_cancelled.connect(receivers.on_event_cancelled, dispatch_uid="outbox-event-cancelled")

@@ -57,3 +57,7 @@ class User(AbstractUser):
     @property
     def is_funder(self):
         return self.role == Role.FUNDER and not self.is_superuser
+
+
+# The outbox lives in the notifications package; importing it here registers it with the app.
+from .notifications.models import OutboxMessage, OutboxStatus, MessageKind  # noqa: E402,F401

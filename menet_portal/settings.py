@@ -202,3 +202,22 @@ LOGGING = {
 
 # The privacy notice participants consent to; stored with every consent.
 CONSENT_TEXT_VERSION = env.str("CONSENT_TEXT_VERSION", default="2026-01")
+
+# --- Notifications (menet_portal/notifications, docs/reminders.md) ------------------------------
+# The address e-mails link back to (opt-out links, the portal's pages).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# A queue name per deployment lets several portals (or test runs) share one Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Redis down at commit time must not hang a registration: give up publishing quickly, the
+# outbox row stays scheduled and the next dispatch pass queues it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-due-messages": {
+        "task": "menet_portal.tasks.dispatch_due_messages",
+        "schedule": env.int("OUTBOX_DISPATCH_SECONDS", default=120),
+    },
+}
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=600)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("kepzesek/", include("trainings.urls")),
     path("resztvevok/", include("participants.urls")),
     path("jelentesek/", include("reports.urls")),
+    path("ertesitesek/", include("menet_portal.notifications.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,74 @@
+"""Hooks on the registration and event signals: they write outbox rows in the sender's transaction."""
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participants.models import Registration, RegistrationStatus
+from participants.signals import RegistrationChange
+
+from .models import MessageKind, OutboxMessage
+from .outbox import skip_pending, write_message, write_messages
+
+KIND_BY_CHANGE = {
+    RegistrationChange.CONFIRMED: MessageKind.REGISTRATION_CONFIRMED,
+    RegistrationChange.WAITLISTED: MessageKind.REGISTRATION_WAITLISTED,
+    RegistrationChange.PROMOTED: MessageKind.REGISTRATION_PROMOTED,
+}
+
+
+def _stamp(moment) -> str:
+    return moment.isoformat() if moment else "-"
+
+
+def on_registration_changed(sender, registration, change, **kwargs):
+    """Confirmation, waiting-list and promotion notices; a cancellation drops pending reminders."""
+    if change == RegistrationChange.CANCELLED:
+        skip_pending(
+            OutboxMessage.objects.filter(registration=registration, kind=MessageKind.EVENT_REMINDER),
+            _("A jelentkezést lemondták."),
+        )
+        return
+    kind = KIND_BY_CHANGE.get(change)
+    participant = registration.participant
+    if kind is None or not participant.email or participant.anonymised_at:
+        return
+    # The slot names this occurrence of the change, so a cancelled-and-returned person is
+    # told again, but the same change signalled twice is written once.
+    moment = registration.created_at if change == RegistrationChange.WAITLISTED else registration.confirmed_at
+    write_message(
+        kind=kind, recipient=participant.email, subject_key=f"registration:{registration.pk}",
+        slot=f"{change}@{_stamp(moment)}", registration=registration,
+        info_day_id=registration.info_day_id, course_id=registration.course_id,
+    )
+
+
+def on_event_cancelled(sender, event, reason="", **kwargs):
+    """Everyone holding a place or waiting for one is told; pending reminders and alerts are dropped."""
+    from events.models import InfoDay
+
+    field = "info_day" if isinstance(event, InfoDay) else "course"
+    event_q = Q(**{f"{field}_id": event.pk})
+    registrations = (
+        Registration.objects.filter(event_q, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
+        .filter(participant__anonymised_at__isnull=True)
+        .exclude(participant__email="")
+        .values_list("pk", "participant__email")
+    )
+    now = timezone.now()
+    rows = [
+        OutboxMessage(
+            due_at=now, send_after=now, kind=MessageKind.EVENT_CANCELLED, recipient=email, subject_key=f"registration:{pk}",
+            slot=f"{field}:{event.pk}/cancelled", registration_id=pk, context={"reason": reason or ""},
+            **{f"{field}_id": event.pk},
+        )
+        for pk, email in registrations
+    ]
+    skip_pending(
+        OutboxMessage.objects.filter(
+            Q(kind=MessageKind.EVENT_REMINDER, registration__in=Registration.objects.filter(event_q))
+            | Q(kind=MessageKind.BELOW_MINIMUM) & event_q
+        ),
+        _("Az esemény elmarad."),
+    )
+    write_messages(rows, queue=True)
