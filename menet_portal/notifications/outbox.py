@@ -108,9 +108,10 @@ def publish(pks: list[int]) -> bool:
     """Queue sends for ``pks``. If the broker is down the rows stay scheduled for the next pass."""
     from menet_portal.tasks import send_batch
 
+    queue = send_batch.app.conf.task_default_queue  # read per call: one queue per deployment
     try:
         for start in range(0, len(pks), BATCH_SIZE):
-            send_batch.delay(list(pks[start:start + BATCH_SIZE]))
+            send_batch.apply_async((list(pks[start:start + BATCH_SIZE]),), queue=queue)
     except Exception:  # kombu raises several kinds; none of them may break the caller's request
         logger.exception("Could not queue outbox messages %s; the next dispatch pass will.", pks[:10])
         OutboxMessage.objects.filter(pk__in=pks, status=OutboxStatus.SCHEDULED).update(queued_at=None)

@@ -121,7 +121,7 @@ def test_redis_down_at_registration_loses_nothing(django_capture_on_commit_callb
     from kombu.exceptions import OperationalError
 
     day = InfoDayFactory()
-    with mock.patch("menet_portal.tasks.send_batch.delay", side_effect=OperationalError("Redis is down")):
+    with mock.patch("menet_portal.tasks.send_batch.apply_async", side_effect=OperationalError("Redis is down")):
         registration = _register(day, django_capture_on_commit_callbacks)  # the registration still succeeds
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CONFIRMED
