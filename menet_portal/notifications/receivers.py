@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.models import EventStatus
 from participants.models import Registration, RegistrationStatus
 from participants.signals import RegistrationChange
 
@@ -28,6 +29,11 @@ def on_registration_changed(sender, registration, change, **kwargs):
             OutboxMessage.objects.filter(registration=registration, kind=MessageKind.EVENT_REMINDER),
             _("A jelentkezést lemondták."),
         )
+        event = registration.event
+        if event.status == EventStatus.CANCELLED:
+            # events.services.cancel_event cancels the registrations of a cancelled event before it
+            # sends event_cancelled: tell each of them here (the same row as on_event_cancelled's).
+            _write_cancellation_notices(event, [registration], registration.cancel_reason)
         return
     kind = KIND_BY_CHANGE.get(change)
     participant = registration.participant
@@ -45,25 +51,12 @@ def on_registration_changed(sender, registration, change, **kwargs):
 
 def on_event_cancelled(sender, event, reason="", **kwargs):
     """Everyone holding a place or waiting for one is told; pending reminders and alerts are dropped."""
-    from events.models import InfoDay
-
-    field = "info_day" if isinstance(event, InfoDay) else "course"
+    field = _event_field(event)
     event_q = Q(**{f"{field}_id": event.pk})
     registrations = (
         Registration.objects.filter(event_q, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
-        .filter(participant__anonymised_at__isnull=True)
-        .exclude(participant__email="")
-        .values_list("pk", "participant__email")
+        .select_related("participant")
     )
-    now = timezone.now()
-    rows = [
-        OutboxMessage(
-            due_at=now, send_after=now, kind=MessageKind.EVENT_CANCELLED, recipient=email, subject_key=f"registration:{pk}",
-            slot=f"{field}:{event.pk}/cancelled", registration_id=pk, context={"reason": reason or ""},
-            **{f"{field}_id": event.pk},
-        )
-        for pk, email in registrations
-    ]
     skip_pending(
         OutboxMessage.objects.filter(
             Q(kind=MessageKind.EVENT_REMINDER, registration__in=Registration.objects.filter(event_q))
@@ -71,4 +64,25 @@ def on_event_cancelled(sender, event, reason="", **kwargs):
         ),
         _("Az esemény elmarad."),
     )
+    _write_cancellation_notices(event, registrations, reason)
+
+
+def _event_field(event) -> str:
+    from events.models import InfoDay
+
+    return "info_day" if isinstance(event, InfoDay) else "course"
+
+
+def _write_cancellation_notices(event, registrations, reason):
+    field = _event_field(event)
+    now = timezone.now()
+    rows = [
+        OutboxMessage(
+            kind=MessageKind.EVENT_CANCELLED, recipient=r.participant.email, subject_key=f"registration:{r.pk}",
+            slot=f"{field}:{event.pk}/cancelled", registration_id=r.pk, context={"reason": reason or ""},
+            due_at=now, send_after=now, **{f"{field}_id": event.pk},
+        )
+        for r in registrations
+        if r.participant.email and not r.participant.anonymised_at
+    ]
     write_messages(rows, queue=True)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from events.models import EventStatus
+from events.services import cancel_event
 from events.signals import event_cancelled
 from menet_portal.models import MessageKind, OutboxMessage, OutboxStatus
 from menet_portal.notifications import outbox
@@ -147,10 +148,7 @@ def test_event_cancellation_notifies_holders_and_waiting_and_drops_reminders(dja
     pending = _reminders().get(registration=holder)
     assert pending.status == OutboxStatus.SCHEDULED
     with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            day.status = EventStatus.CANCELLED
-            day.save()
-            event_cancelled.send(sender=type(day), event=day, reason="A terem beázott.")
+        cancel_event(event=day, reason="A terem beázott.")  # cancels the registrations, then signals
     assert sorted(m.to[0] for m in mail.outbox) == sorted([holder.participant.email, waiting.participant.email])
     assert all(m.subject.startswith("Elmarad:") and "A terem beázott." in m.body for m in mail.outbox)
     pending.refresh_from_db()
@@ -159,6 +157,19 @@ def test_event_cancellation_notifies_holders_and_waiting_and_drops_reminders(dja
     _dispatch(django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 2  # no reminder for a cancelled event
     assert not _reminders().filter(status=OutboxStatus.SENT).exists()
+
+
+def test_event_cancelled_signal_alone_notifies_every_active_registration(django_capture_on_commit_callbacks):
+    course = CourseFactory()
+    active = RegistrationFactory.create_batch(3, info_day=None, course=course)
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            course.status = EventStatus.CANCELLED
+            course.save()
+            event_cancelled.send(sender=type(course), event=course, reason="Az oktató megbetegedett.")
+            event_cancelled.send(sender=type(course), event=course, reason="Az oktató megbetegedett.")  # twice
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.participant.email for r in active)
+    assert OutboxMessage.objects.filter(kind=MessageKind.EVENT_CANCELLED, course=course).count() == 3
 
 
 # --- reminders --------------------------------------------------------------------------------------
