@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy
 from events.models import County
 
 from .forms import ParticipantForm
-from .models import OrganisationKind, Participant, Registration, RegistrationSource, RegistrationStatus, SizeBand
-from .services import _event_filter, _lock_event, availability, record_and_register
+from .models import Organisation, OrganisationKind, Participant, Registration, RegistrationSource, RegistrationStatus, SizeBand
+from .services import _event_filter, _lock_event, availability, record_people, register_many
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -308,6 +308,9 @@ def _find_known_and_repeated(outcomes, event):
             by_email.setdefault(_key(person.email), person)
         by_identity.setdefault(
             _identity(person.family_name, person.given_name, person.birth_year, person.settlement), person)
+    organisations = {
+        o.tax_number: o for o in Organisation.objects.filter(tax_number__in={o.data["tax_number"] for o in good})
+    }
     registered = set(
         Registration.objects.filter(_event_filter(event), participant__in=[p.pk for p in candidates])
         .exclude(status=RegistrationStatus.CANCELLED).values_list("participant_id", flat=True)
@@ -323,6 +326,12 @@ def _find_known_and_repeated(outcomes, event):
             continue
         for k in keys:
             seen[k] = outcome.row
+        organisation = organisations.get(outcome.data["tax_number"])
+        if organisation is not None and organisation.target_group != outcome.data["target_group"]:
+            outcome.errors.append((str(HEADER_BY_FIELD["tax_number"]), _(
+                "Ezzel az adószámmal már szerepel egy %(kind)s (%(name)s): a célcsoport vagy az adószám hibás.")
+                % {"kind": organisation.get_kind_display(), "name": organisation.name}))
+            continue
         known = by_email.get(_key(outcome.data["email"])) if outcome.data["email"] else None
         known = known or by_identity.get(_row_identity(outcome.data))
         if known is not None and known.pk in registered:
@@ -348,13 +357,13 @@ def confirm_import(*, rows: list[dict], event, imported_by) -> list:
         outcomes = check_rows(rows, event)
         if not all(o.ok for o in outcomes):
             raise ImportBlocked(outcomes)
-        registrations = []
-        for outcome in outcomes:
-            _participant, registration = record_and_register(
-                data=outcome.data, event=event, library=event.library, registered_by=imported_by,
-                source=RegistrationSource.IMPORT, allow_known=True,
-            )
-            registrations.append(registration)
+        people = record_people(
+            rows=[o.data for o in outcomes], known=[o.known for o in outcomes], library=event.library,
+            recorded_by=imported_by,
+        )
+        registrations = register_many(
+            participants=people, event=event, source=RegistrationSource.IMPORT, registered_by=imported_by
+        )
         return registrations
 
 

@@ -346,3 +346,126 @@ def record_and_register(*, data: dict, event=None, library=None, registered_by=N
                 participant=participant, event=event, source=source, registered_by=registered_by
             )
         return participant, registration
+
+
+# --- Bulk: the same rules for a whole list at once (imports) -----------------------------------
+
+def record_people(*, rows: list[dict], known: list, library=None, recorded_by=None) -> list[Participant]:
+    """Record the people of a checked list in a few queries: ``rows`` are cleaned form data,
+    ``known[i]`` the already known person for row i (their consent is renewed) or ``None``.
+
+    Organisations are found by tax number or created once per tax number. Returns the
+    participants in row order. The caller checked the rows (forms, duplicates) beforehand.
+    """
+    from django.core.exceptions import ValidationError
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from .models import Organisation, TargetGroup
+    from .validators import normalise_phone
+
+    now = timezone.now()
+    with transaction.atomic():
+        tax_numbers = {normalise_tax_number(r["tax_number"]) for r, k in zip(rows, known)
+                       if k is None and r["target_group"] != TargetGroup.CITIZEN}
+        organisations = {o.tax_number: o for o in Organisation.objects.filter(tax_number__in=tax_numbers)}
+        new_organisations = []
+        for row, person in zip(rows, known):
+            tax_number = normalise_tax_number(row["tax_number"])
+            if person is not None or row["target_group"] == TargetGroup.CITIZEN or tax_number in organisations:
+                continue
+            organisation = Organisation(
+                name=row["organisation_name"].strip(), kind=row["organisation_kind"], tax_number=tax_number,
+                settlement=row["settlement"].strip(),
+                size_band=(row.get("size_band") or "") if row["target_group"] == TargetGroup.BUSINESS else "",
+            )
+            organisations[tax_number] = organisation
+            new_organisations.append(organisation)
+        if new_organisations:
+            bulk_create_with_history(new_organisations, Organisation, default_user=recorded_by)
+
+        people, new_people, renewed = [], [], []
+        for row, person in zip(rows, known):
+            if person is not None:
+                person.consent_given_at = now
+                person.consent_text_version = settings.CONSENT_TEXT_VERSION
+                renewed.append(person)
+                people.append(person)
+                continue
+            organisation = None
+            if row["target_group"] != TargetGroup.CITIZEN:
+                organisation = organisations[normalise_tax_number(row["tax_number"])]
+                if organisation.target_group != row["target_group"]:
+                    raise ValidationError(
+                        {"organisation": _("A szervezet típusa nem illik a résztvevő célcsoportjához.")}
+                    )
+            person = Participant(
+                family_name=row["family_name"].strip(), given_name=row["given_name"].strip(),
+                email=(row.get("email") or "").strip(), phone=normalise_phone(row.get("phone") or ""),
+                birth_year=row["birth_year"], settlement=row["settlement"].strip(), county=row["county"],
+                target_group=row["target_group"], organisation=organisation, registering_library=library,
+                consent_given_at=now, consent_text_version=settings.CONSENT_TEXT_VERSION,
+            )
+            new_people.append(person)
+            people.append(person)
+        if new_people:
+            bulk_create_with_history(new_people, Participant, default_user=recorded_by)
+        if renewed:
+            bulk_update_with_history(renewed, Participant, ["consent_given_at", "consent_text_version"],
+                                     default_user=recorded_by)
+        return people
+
+
+def register_many(*, participants: list[Participant], event, source: str = RegistrationSource.IMPORT,
+                  registered_by=None) -> list[Registration]:
+    """Register several people for ``event`` under one lock, in list order: a place while one is
+    free, then the waiting list (the same rule as ``register_participant``, for a whole list).
+
+    Raises ``AlreadyRegistered`` if one of them already holds a place or a waiting-list spot
+    (cancelled registrations are reopened at the end of the queue). Sends ``registration_changed``
+    for each.
+    """
+    import datetime
+
+    from simple_history.utils import bulk_create_with_history
+
+    with transaction.atomic():
+        event = _lock_event(event)
+        if event.status in (EventStatus.CANCELLED, EventStatus.HELD, EventStatus.CLOSED):
+            raise EventNotOpen(_("Erre az eseményre most nem lehet jelentkezni (%(status)s).")
+                               % {"status": event.get_status_display()})
+        existing = {
+            r.participant_id: r for r in Registration.objects.filter(
+                _event_filter(event), participant__in=[p.pk for p in participants]
+            ).select_related("participant")
+        }
+        for registration in existing.values():
+            if registration.status != RegistrationStatus.CANCELLED:
+                raise AlreadyRegistered(registration)
+        free = availability(event).free
+        now = timezone.now()
+        registrations, new = [], []
+        for position, participant in enumerate(participants):
+            has_place = free > 0
+            free -= 1 if has_place else 0
+            # One microsecond apart, so the waiting list keeps the list's order.
+            created_at = now + datetime.timedelta(microseconds=position)
+            registration = existing.get(participant.pk) or Registration(participant=participant, **_event_kwargs(event))
+            registration.created_at = created_at
+            registration.status = RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITLISTED
+            registration.source = source
+            registration.registered_by = registered_by
+            registration.confirmed_at = now if has_place else None
+            registration.cancelled_at = None
+            registration.cancel_reason = ""
+            if registration.pk:
+                registration.save()
+            else:
+                new.append(registration)
+            registrations.append(registration)
+        if new:
+            bulk_create_with_history(new, Registration, default_user=registered_by)
+        for registration in registrations:
+            change = (RegistrationChange.CONFIRMED if registration.status == RegistrationStatus.CONFIRMED
+                      else RegistrationChange.WAITLISTED)
+            registration_changed.send(sender=Registration, registration=registration, change=change)
+        return registrations

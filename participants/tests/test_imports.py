@@ -130,19 +130,40 @@ def test_same_person_twice_in_the_file_or_already_registered_is_an_error():
 def test_a_failure_while_writing_rolls_back_every_row(monkeypatch):
     day = InfoDayFactory()
     rows = imports.read_file(csv_file(good_rows()))
-    calls = []
-    original = imports.record_and_register
 
-    def fail_on_third(**kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("adatbázis-hiba")
-        return original(**kwargs)
+    def fail_after_people_were_written(**kwargs):
+        assert Participant.objects.count() == 4  # written inside the transaction …
+        raise RuntimeError("adatbázis-hiba")
 
-    monkeypatch.setattr(imports, "record_and_register", fail_on_third)
+    monkeypatch.setattr(imports, "register_many", fail_after_people_were_written)
     with pytest.raises(RuntimeError):
         imports.confirm_import(rows=rows, event=day, imported_by=None)
-    assert Participant.objects.count() == 0 and Registration.objects.count() == 0
+    assert Participant.objects.count() == 0 and Registration.objects.count() == 0  # … and rolled back
+    assert Organisation.objects.count() == 0
+
+
+def test_confirm_keeps_file_order_on_the_waiting_list_and_reuses_known_people():
+    day = InfoDayFactory(capacity=2, minimum=1)
+    known = ParticipantFactory(email="kiss.erzsebet@example.hu", consent_text_version="2020-01")
+    registrations = imports.confirm_import(rows=imports.read_file(csv_file(good_rows())), event=day,
+                                           imported_by=None)
+    assert [r.status for r in registrations] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    queue = Registration.objects.filter(info_day=day, status="waitlisted").order_by("created_at", "id")
+    assert [r.participant_id for r in queue] == [registrations[2].participant_id, known.pk]
+    assert registrations[2].participant.family_name == "Szőke"
+    assert registrations[3].participant_id == known.pk and Participant.objects.count() == 4
+    known.refresh_from_db()
+    assert known.consent_text_version != "2020-01"
+    assert Participant.history.count() >= 4 and Registration.history.count() == 4  # audited
+
+
+def test_tax_number_of_an_organisation_of_the_other_kind_is_an_error_in_the_preview():
+    from menet_portal.tests.factories import NonprofitFactory
+
+    rows = good_rows()
+    NonprofitFactory(tax_number=rows[1][10])  # row 3 says business with a nonprofit's tax number
+    outcomes = imports.check_rows(imports.read_file(csv_file(rows)), InfoDayFactory())
+    assert [(o.row, [c for c, _m in o.errors]) for o in outcomes if not o.ok] == [(3, ["Adószám"])]
 
 
 def test_too_large_or_too_long_files_are_refused_with_a_clear_message():
