@@ -17,6 +17,8 @@ from trainings.models import Session
 # An info day below its minimum this close to its date is flagged on the coordinator's home.
 MINIMUM_WARNING_DAYS = 14
 CLOSED_STATUSES = (EventStatus.CANCELLED, EventStatus.HELD)
+# Registration closed too: the coordinator cannot register people for these (walk-ins are recorded on the register).
+NOT_REGISTRABLE = (*CLOSED_STATUSES, EventStatus.CLOSED)
 
 
 def upcoming_info_days(user, *, today=None):
@@ -51,8 +53,8 @@ def _date(value):
 
 def event_choices(user):
     """Grouped choices ``info_day:<id>`` / ``course:<id>`` of the events the user may register people for."""
-    days = info_days_for(user).exclude(status__in=CLOSED_STATUSES).order_by("date")
-    courses = courses_for(user).exclude(status__in=CLOSED_STATUSES).order_by("title")
+    days = info_days_for(user).exclude(status__in=NOT_REGISTRABLE).order_by("date")
+    courses = courses_for(user).exclude(status__in=NOT_REGISTRABLE).order_by("title")
     return [
         (_("Információs napok"), [(f"info_day:{d.pk}", f"{_date(d.date)} – {d}") for d in days]),
         (_("Képzések"), [(f"course:{c.pk}", f"{c.title} ({c.site.library.settlement})") for c in courses]),

@@ -87,3 +87,22 @@ def test_import_preview_names_the_bad_rows(live_server, page, browser_login, art
     assert page.locator("button[name=confirm]").is_disabled()
     page.screenshot(path=os.path.join(artifacts_dir, "import-preview-errors.png"), full_page=True)
     assert Participant.objects.count() == 0
+
+
+def test_registration_list_with_demo_data(live_server, page, browser_login, artifacts_dir):
+    from django.core.management import call_command
+
+    from menet_portal.models import User
+
+    call_command("seed_demo", participants=300, verbosity=0)
+    coordinator = User.objects.get(username="koord-szombathely")
+    browser_login(coordinator, password="menet-demo-2026")
+    page.click("nav >> text=Jelentkezések")
+    page.wait_for_load_state("networkidle")
+    page.select_option("select[name=status]", "confirmed")
+    page.click("form[aria-label=Szűrés] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "status=confirmed" in page.url
+    badges = page.locator("#registration-table tbody .badge").all_inner_texts()
+    assert badges and set(badges) == {"visszaigazolt"}
+    page.screenshot(path=os.path.join(artifacts_dir, "registration-list.png"), full_page=False)
