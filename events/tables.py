@@ -13,14 +13,16 @@ KIND_SLUGS = {"info_day": "informacios-nap", "course": "kepzes"}
 class EventOverviewTable(tables.Table):
     """Rows are ``events.selectors.EventOverviewRow``; sorting happens on the (small) list of events."""
 
-    next_date = tables.Column(verbose_name=_("Következő időpont"), accessor="sort_date")
-    kind = tables.Column(verbose_name=_("Típus"), accessor="kind_label", order_by=("kind",))
-    title = tables.Column(verbose_name=_("Esemény"), accessor="event", order_by=("library__settlement",))
+    next_date = tables.Column(verbose_name=_("Következő időpont"), accessor="sort_date",
+                              attrs={"td": {"style": "min-width: 8rem"}})
+    title = tables.Column(verbose_name=_("Esemény"), accessor="event", order_by=("library__settlement",),
+                          attrs={"td": {"style": "min-width: 15rem"}})
     region = tables.Column(verbose_name=_("Régió"), accessor="region__name")
     status = tables.Column(verbose_name=_("Állapot"), accessor="event__get_status_display", order_by=("event__status",))
-    fill_rate = tables.Column(verbose_name=_("Telítettség"), attrs={"td": {"class": "text-end"}})
+    fill_rate = tables.Column(verbose_name=_("Telítettség"), attrs={"td": {"class": "text-end text-nowrap"}})
     waitlisted = tables.Column(verbose_name=_("Várólista"), attrs={"td": {"class": "text-end"}})
-    minimum_reached = tables.Column(verbose_name=_("Minimum"), order_by=("confirmed",))
+    minimum_reached = tables.Column(verbose_name=_("Minimum"), order_by=("confirmed",),
+                                    attrs={"td": {"class": "text-nowrap"}})
     attendance = tables.Column(verbose_name=_("Jelenlét rögzítve"), accessor="attendance_done", orderable=False)
     actions = tables.Column(verbose_name=_("Műveletek"), empty_values=(), orderable=False)
 
@@ -37,7 +39,8 @@ class EventOverviewTable(tables.Table):
         return date_format(d, "Y. F j.")
 
     def render_title(self, record):
-        return format_html("{}<br><span class=\"small text-muted\">{}</span>", record.event, record.library)
+        return format_html('{}<br><span class="small text-muted">{} · {}</span>', record.event, record.kind_label,
+                           record.library)
 
     def render_fill_rate(self, record):
         return format_html("{} / {} <span class=\"text-muted small\">({}%)</span>", record.confirmed,

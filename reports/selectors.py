@@ -48,6 +48,7 @@ class FigureState:
     IN_BAND = "in_band"
     FULL = "full"
 
+    BELOW_TARGET_LABEL = _("cél alatt")  # a single target (7 info days, 10 trainings) has no "minimum"
     LABELS = {
         BELOW: _("minimum alatt"),
         IN_BAND: _("sávon belül"),
@@ -87,6 +88,8 @@ class Figure:
 
     @property
     def state_label(self):
+        if self.state == FigureState.BELOW and not self.is_band:
+            return FigureState.BELOW_TARGET_LABEL
         return FigureState.LABELS.get(self.state, "")
 
     @property
