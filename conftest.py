@@ -7,6 +7,8 @@ import pytest
 
 from menet_portal.tests import factories
 
+pytest_plugins = ["pytester"]
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "test-artifacts")
 
@@ -89,3 +91,13 @@ def browser_login(live_server, page):
         return page
 
     return _login
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skipped test counts as a failure: a missing browser or service must never pass silently."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, which this suite treats as a failure: {report.longrepr}"
