@@ -28,6 +28,7 @@ demo: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py seed_programme
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py seed_learning_material --issue-links
 	@echo ""
 	@echo "MENET portal: http://127.0.0.1:8000/  (Ctrl+C stops it)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -257,8 +258,8 @@ def material_lesson(request, token, lesson_pk):
                          questions=questions)
     if request.method == "POST" and "mark_read" in request.POST:
         services.mark_lesson_read(registration=registration, lesson=lesson)
-        messages.success(request, _("A leckét elolvasottnak jelölte."))
-        return redirect("trainings:material_lesson", token=token, lesson_pk=lesson.pk)
+        # Back to the same place on the page: the confirmation and, below it, the self-check.
+        return redirect(reverse("trainings:material_lesson", args=[token, lesson.pk]) + "#read")
     if quiz_form.is_bound:
         if quiz_form.is_valid():
             try:
