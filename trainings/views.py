@@ -82,7 +82,10 @@ def course_list(request):
     for course in page:
         course.completed_count = completed.get(course.pk, 0)
         course.missing_count = missing.get(course.pk, 0)
-    return render(request, "trainings/course_list.html", {"page": page})
+    missing_info_days = selectors.info_days_missing_register(info_days_for(request.user)).count()
+    return render(request, "trainings/course_list.html", {
+        "page": page, "missing_total": sum(missing.values()) + missing_info_days,
+    })
 
 
 @role_required(*DELIVERY_ROLES)

@@ -116,6 +116,13 @@ def test_register_then_material_by_link_then_progress_table(live_server, page, b
     assert "1 / 6" in row.inner_text()
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-progress-table.png"), full_page=True)
 
+    # The course page: the attendance grid with hours and completion so far, and the personal links.
+    page.goto(f"{live_server.url}/kepzesek/{course.pk}/")
+    grid_row = page.locator("#attendance-grid").get_by_role("row", name="Czakó Réka", exact=False)
+    assert "K" in grid_row.inner_text() and "1 / 4" in grid_row.inner_text()
+    assert page.locator(f"input[value$='/kepzesek/tananyag/{link.token}/']").is_visible()
+    page.screenshot(path=os.path.join(artifacts_dir, "trainings-course-page.png"), full_page=True)
+
 
 def test_learning_pages_with_keyboard_alone_and_in_large_text(live_server, chromium, trainer, artifacts_dir):
     course, (_odon, reka, _imre) = _course_with_trainees(trainer)
@@ -163,3 +170,54 @@ def test_learning_pages_with_keyboard_alone_and_in_large_text(live_server, chrom
     assert _no_horizontal_scroll(page)
     assert _serious_violations(page) == []
     context.close()
+
+
+def test_missing_registers_for_staff_and_a_walk_in_at_an_info_day(live_server, page, browser_login, staff,
+                                                                  artifacts_dir):
+    from menet_portal.tests.factories import CoordinatorFactory, get_county
+    from participants.models import Registration
+    from trainings.tests.factories import info_day_under_way, past_session, trainee
+
+    course = CourseFactory(title="Digitális alapok")
+    missing = past_session(course, number=1, days_ago=3)
+    trainee(course)
+    info_day = info_day_under_way(capacity=3, minimum=1, library=course.site.library)
+    RegistrationFactory(info_day=info_day, participant=ParticipantFactory(family_name="Ősz", given_name="Anna"))
+    RegistrationFactory(info_day=info_day, participant=ParticipantFactory(family_name="Özvegy", given_name="Béla"))
+
+    browser_login(staff)
+    page.get_by_role("link", name="Képzések").click()
+    page.get_by_role("link", name="Hiányzó jelenléti ívek").click()
+    assert page.get_by_text("1 lezajlott eseménynek hiányzik a jelenléti íve.").is_visible()
+    assert page.locator("#session-registers").get_by_text("jelenlét hiányzik").is_visible()
+    assert page.locator(f"#session-registers a[href$='/foglalkozas/{missing.pk}/']").is_visible()
+    page.screenshot(path=os.path.join(artifacts_dir, "trainings-missing-registers-staff.png"), full_page=True)
+
+    coordinator = CoordinatorFactory(library=info_day.library)
+    page.context.clear_cookies()
+    browser_login(coordinator)
+    page.goto(f"{live_server.url}/kepzesek/jelenlet/informacios-nap/{info_day.pk}/")
+    page.get_by_label("Családi név").fill("Zsigmond")
+    page.get_by_label("Utónév").fill("Kinga")
+    page.get_by_label("Születési év").fill("1979")
+    page.get_by_label("Település").fill("Tata")
+    page.get_by_label("Vármegye").select_option(str(get_county("Komárom-Esztergom").pk))
+    page.get_by_label("Célcsoport").select_option("citizen")
+    page.get_by_label("A résztvevő megismerte").check()
+    page.get_by_role("button", name="Regisztrálás és jelenlévőnek jelölés").click()
+    assert page.get_by_text("Zsigmond Kinga regisztrálva és jelenlévőnek jelölve.").is_visible()
+    assert page.get_by_role("radiogroup", name="Zsigmond Kinga").get_by_label("jelen").is_checked()
+    page.screenshot(path=os.path.join(artifacts_dir, "trainings-info-day-walk-in.png"), full_page=True)
+    reg = Registration.objects.get(participant__family_name="Zsigmond")
+    assert reg.source == "walk_in" and reg.attendances.get().status == "present"
+
+    # The info day is now full: the next walk-in is refused and nothing is created.
+    page.get_by_label("Családi név").fill("Vörös")
+    page.get_by_label("Utónév").fill("Márk")
+    page.get_by_label("Születési év").fill("1990")
+    page.get_by_label("Település").fill("Tata")
+    page.get_by_label("Vármegye").select_option(str(get_county("Komárom-Esztergom").pk))
+    page.get_by_label("A résztvevő megismerte").check()
+    page.get_by_role("button", name="Regisztrálás és jelenlévőnek jelölés").click()
+    assert page.get_by_text("betelt").first.is_visible()
+    assert not Registration.objects.filter(participant__family_name="Vörös").exists()
