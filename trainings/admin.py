@@ -23,7 +23,47 @@ from .models import (
 from .rendering import render_lesson_markdown
 
 
-class CourseInline(admin.TabularInline):
+
+class ProgrammeStaffAdmin(admin.ModelAdmin):
+    """MKE staff (role "staff" with admin access) manage trainings and the learning material
+    without per-model permissions being handed out one by one; others need the usual permissions."""
+
+    @staticmethod
+    def _is_programme_staff(request):
+        user = request.user
+        return user.is_active and user.is_staff and getattr(user, "is_programme_staff", False)
+
+    def has_module_permission(self, request):
+        return self._is_programme_staff(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_programme_staff(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._is_programme_staff(request) or super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_programme_staff(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_programme_staff(request) or super().has_delete_permission(request, obj)
+
+
+class ProgrammeStaffInline:
+    def has_view_permission(self, request, obj=None):
+        return ProgrammeStaffAdmin._is_programme_staff(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return ProgrammeStaffAdmin._is_programme_staff(request) or super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return ProgrammeStaffAdmin._is_programme_staff(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return ProgrammeStaffAdmin._is_programme_staff(request) or super().has_delete_permission(request, obj)
+
+
+class CourseInline(ProgrammeStaffInline, admin.TabularInline):
     model = Course
     extra = 0
     fields = ["title", "capacity", "status"]
@@ -31,7 +71,7 @@ class CourseInline(admin.TabularInline):
 
 
 @admin.register(TrainingSite)
-class TrainingSiteAdmin(admin.ModelAdmin):
+class TrainingSiteAdmin(ProgrammeStaffAdmin):
     list_display = ["library", "programme"]
     list_filter = ["programme", "library__county__region"]
     list_select_related = ["library", "programme"]
@@ -40,13 +80,13 @@ class TrainingSiteAdmin(admin.ModelAdmin):
     inlines = [CourseInline]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(ProgrammeStaffInline, admin.TabularInline):
     model = Session
     extra = 0
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ProgrammeStaffAdmin):
     list_display = ["title", "site", "capacity", "status"]
     list_filter = ["status", "site__library__county__region"]
     list_select_related = ["site__library"]
@@ -56,7 +96,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ProgrammeStaffAdmin):
     list_display = ["course", "number", "starts_at", "ends_at", "room"]
     list_filter = ["number", "course__site__library__county__region"]
     list_select_related = ["course"]
@@ -65,7 +105,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(ProgrammeStaffAdmin, SimpleHistoryAdmin):
     list_display = ["registration", "session", "status", "recorded_by", "recorded_at"]
     list_filter = ["status", "session__number"]
     list_select_related = ["registration__participant", "registration__info_day", "registration__course", "session__course", "recorded_by"]
@@ -76,7 +116,7 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 # --- Learning material: MKE staff edit it here --------------------------------------------------
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(ProgrammeStaffInline, admin.TabularInline):
     model = Lesson
     extra = 0
     fields = ["position", "title", "slug", "minutes"]
@@ -85,7 +125,7 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(LearningModule)
-class LearningModuleAdmin(admin.ModelAdmin):
+class LearningModuleAdmin(ProgrammeStaffAdmin):
     list_display = ["title", "programme", "position", "is_published"]
     list_editable = ["position", "is_published"]
     list_filter = ["programme", "is_published"]
@@ -94,13 +134,13 @@ class LearningModuleAdmin(admin.ModelAdmin):
     inlines = [LessonInline]
 
 
-class LessonImageInline(admin.TabularInline):
+class LessonImageInline(ProgrammeStaffInline, admin.TabularInline):
     model = LessonImage
     extra = 0
     fields = ["image", "alt_text", "caption", "position"]
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(ProgrammeStaffInline, admin.TabularInline):
     model = Question
     extra = 0
     fields = ["position", "text"]
@@ -108,7 +148,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(ProgrammeStaffAdmin):
     list_display = ["title", "module", "position", "minutes"]
     list_filter = ["module__programme", "module"]
     list_select_related = ["module"]
@@ -122,14 +162,14 @@ class LessonAdmin(admin.ModelAdmin):
         return render_lesson_markdown(obj.body) if obj.pk else ""
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(ProgrammeStaffInline, admin.TabularInline):
     model = Choice
     extra = 3
     fields = ["position", "text", "is_correct"]
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ProgrammeStaffAdmin):
     list_display = ["text", "lesson", "position"]
     list_filter = ["lesson__module"]
     list_select_related = ["lesson"]
@@ -160,7 +200,7 @@ class MaterialLinkAddForm(forms.ModelForm):
 
 
 @admin.register(MaterialLink)
-class MaterialLinkAdmin(admin.ModelAdmin):
+class MaterialLinkAdmin(ProgrammeStaffAdmin):
     list_display = ["registration", "created_at", "expires_at", "revoked_at", "last_used_at", "state"]
     list_filter = ["revoked_at", "registration__course"]
     list_select_related = ["registration__participant", "registration__course"]

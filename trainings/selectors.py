@@ -4,8 +4,6 @@ Every function takes an already scoped queryset (menet_portal.scope) or a scoped
 and answers in a fixed number of queries whatever the number of rows.
 """
 
-import datetime
-
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -195,8 +193,3 @@ def progress_table(course):
         read = sum(1 for p in cells if p and p.read_at)
         rows.append({"registration": registration, "cells": cells, "read": read})
     return lessons, rows
-
-
-def upcoming_window(now=None, days=14):
-    now = now or timezone.now()
-    return now, now + datetime.timedelta(days=days)

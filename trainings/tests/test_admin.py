@@ -39,3 +39,26 @@ def test_lesson_admin_shows_a_sanitised_preview_and_questions(admin_client):
     page = admin_client.get(reverse("admin:trainings_lesson_change", args=[lesson.pk])).content.decode()
     assert "<h2>Cím</h2>" in page and "<script>alert(1)" not in page
     assert admin_client.get(reverse("admin:trainings_question_change", args=[question.pk])).status_code == 200
+
+
+def test_mke_staff_edit_the_material_in_the_admin_without_per_model_permissions(client):
+    from menet_portal.tests.factories import CoordinatorFactory, ProgrammeFactory, StaffFactory
+    from trainings.models import LearningModule
+
+    staff = StaffFactory(is_staff=True)
+    lesson = LessonFactory()
+    client.force_login(staff)
+    for url in [reverse("admin:index"), reverse("admin:trainings_lesson_changelist"),
+                reverse("admin:trainings_lesson_change", args=[lesson.pk]), reverse("admin:trainings_course_add")]:
+        assert client.get(url).status_code == 200, url
+    programme = ProgrammeFactory()
+    response = client.post(reverse("admin:trainings_learningmodule_add"), {
+        "programme": programme.pk, "slug": "uj-modul", "title": "Új modul", "summary": "", "position": 9,
+        "is_published": "on", "lessons-TOTAL_FORMS": "0", "lessons-INITIAL_FORMS": "0",
+        "lessons-MIN_NUM_FORMS": "0", "lessons-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 302
+    assert LearningModule.objects.filter(slug="uj-modul", programme=programme).exists()
+
+    client.force_login(CoordinatorFactory(is_staff=True))  # admin access alone is not enough
+    assert client.get(reverse("admin:trainings_lesson_changelist")).status_code == 403

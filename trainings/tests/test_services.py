@@ -201,3 +201,37 @@ def test_marking_a_lesson_read_is_kept_once():
     reg = trainee(CourseFactory())
     first = services.mark_lesson_read(registration=reg, lesson=lesson).read_at
     assert services.mark_lesson_read(registration=reg, lesson=lesson).read_at == first
+
+
+def test_walk_in_of_someone_already_on_the_register_is_refused(coordinator):
+    info_day = info_day_under_way()
+    known = ParticipantFactory(email="mar.jelentkezett@example.hu")
+    RegistrationFactory(info_day=info_day, participant=known)
+    with pytest.raises(services.WalkInRefused, match="már jelentkezett"):
+        services.add_walk_in(info_day=info_day, data=_walk_in_data(email="mar.jelentkezett@example.hu"),
+                             recorded_by=coordinator)
+    assert not Attendance.objects.exists()
+
+
+def test_missing_register_selectors(trainer):
+    from trainings.models import Session
+    from trainings.selectors import info_days_missing_register, sessions_missing_register
+    from events.models import InfoDay
+
+    course = CourseFactory()
+    missing = past_session(course, number=1, days_ago=3)
+    filled = past_session(course, number=2, days_ago=2)
+    future_session(course, number=3)
+    under_way = past_session(course, number=4, days_ago=0)  # started just now, not ended
+    reg = trainee(course)
+    services.record_attendance(event=filled, statuses={reg.pk: "present"}, recorded_by=trainer)
+    assert list(sessions_missing_register(Session.objects.all()).values_list("pk", flat=True)) == [missing.pk]
+    assert under_way.pk not in sessions_missing_register(Session.objects.all()).values_list("pk", flat=True)
+    cancelled = CourseFactory(status="cancelled")
+    past_session(cancelled, number=1, days_ago=3)
+    assert sessions_missing_register(Session.objects.filter(course=cancelled)).count() == 0
+    ended = past_info_day()
+    RegistrationFactory(info_day=ended)
+    today = info_day_under_way()
+    assert list(info_days_missing_register(InfoDay.objects.all()).values_list("pk", flat=True)) == [ended.pk]
+    assert today.pk not in info_days_missing_register(InfoDay.objects.all()).values_list("pk", flat=True)

@@ -7,7 +7,6 @@ from django.utils import timezone
 from menet_portal.tests.factories import (
     CoordinatorFactory,
     CourseFactory,
-    InfoDayFactory,
     RegistrationFactory,
     TrainerFactory,
     get_county,
