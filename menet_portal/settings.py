@@ -221,3 +221,7 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=600)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+
+# --- Report archive (reports/) -----------------------------------------------------
+# Generated PDFs are kept here, outside MEDIA_ROOT: only the archive's download view serves them.
+REPORTS_ARCHIVE_ROOT = env.path("REPORTS_ARCHIVE_ROOT", default=BASE_DIR / "report-archive")

@@ -1,0 +1,176 @@
+"""The report archive's rules: generate, store, finalise, delete.
+
+- Every generated report is stored as a row with kind, parameters, who, when, the PDF file
+  and its SHA-256 (``GeneratedReport``).
+- A stored file is never overwritten: generating again makes a new row.
+- Staff finalise the report that went to the ministry; a finalised report can no longer be
+  deleted or replaced (also guarded by the model and, on PostgreSQL, by a trigger).
+- Small reports render on request; large ones (``Kind.large``) render in a Celery task,
+  queued after commit, while the page polls ``progress``.
+"""
+
+import hashlib
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from menet_portal.models import Role
+from menet_portal.permissions import user_has_role
+
+from . import documents
+from .documents.rendering import html_to_pdf
+from .models import GeneratedReport, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def request_report(*, kind: str, parameters: dict, user=None, run_now: bool | None = None) -> GeneratedReport:
+    """Check scope, archive a new row, and render it now (small) or in a Celery task (large).
+
+    ``user=None`` is the shell (render_report): everything is in scope.
+    Raises ValidationError for bad input, PermissionDenied / ObjectDoesNotExist for scope.
+    """
+    parameters = documents.normalise_parameters(kind, parameters)
+    key, target = documents.resolve_target(kind, parameters, user)
+    spec = documents.KINDS[kind]
+    library = _library_of(key, target)
+    if run_now is None:
+        run_now = not spec.large
+    # A small report renders inside the same transaction: if it fails, no row is left behind.
+    with transaction.atomic():
+        report = GeneratedReport(
+            kind=kind,
+            parameters=parameters,
+            title=_title_of(kind, key, target),
+            aggregate=spec.aggregate,
+            library=library,
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+        report.full_clean()
+        report.save()
+        if run_now:
+            generate(report_id=report.pk, raise_errors=True)
+            report.refresh_from_db()
+        else:
+            from .tasks import generate_report_task
+
+            transaction.on_commit(lambda: generate_report_task.delay(report.pk))
+    return report
+
+
+def _library_of(key, target):
+    if key == "info_day":
+        return target.library
+    if key == "session":
+        return target.course.site.library
+    if key == "course":
+        return target.site.library
+    if key == "registration":
+        return target.course.site.library
+    return None
+
+
+def _title_of(kind, key, target):
+    label = documents.KINDS[kind].label
+    if key == "registration":
+        return f"{label} – {target.participant.full_name} ({target.course})"[:300]
+    return f"{label} – {target}"[:300]
+
+
+def _set_progress(report_id, value):
+    GeneratedReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(progress=min(int(value), 100))
+
+
+def generate(*, report_id: int, raise_errors: bool = False) -> GeneratedReport:
+    """Render the archived row's report and store it. Safe to run twice: a done row is left as is."""
+    with transaction.atomic():
+        report = GeneratedReport.objects.select_for_update().get(pk=report_id)
+        if report.status == ReportStatus.DONE:
+            return report
+        report.status, report.progress, report.error = ReportStatus.RUNNING, 5, ""
+        report.save(update_fields=["status", "progress", "error"])
+    try:
+        key, target = documents.resolve_target(report.kind, report.parameters, None)
+        progress = lambda value: _set_progress(report.pk, value)  # noqa: E731
+        spec = documents.build_document(report.kind, key, target, progress=progress)
+        html = spec.html()
+        _set_progress(report.pk, 40)
+        pdf = html_to_pdf(html, progress=progress)
+        _set_progress(report.pk, 95)
+        return store(report=report, content=pdf.content, page_count=pdf.page_count)
+    except Exception as exc:
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else _("A jelentés nem készült el: %(error)s") % {"error": exc}
+        logger.exception("Report %s failed", report_id) if not isinstance(exc, ValidationError) else None
+        GeneratedReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=message[:2000])
+        if raise_errors:
+            raise
+        report.refresh_from_db()
+        return report
+
+
+@transaction.atomic
+def store(*, report: GeneratedReport, content: bytes, page_count: int = 0) -> GeneratedReport:
+    """Attach the PDF to its archive row with its SHA-256. A row that has a file keeps it forever."""
+    report = GeneratedReport.objects.select_for_update().get(pk=report.pk)
+    if report.file or report.is_finalised:
+        raise ValidationError(_("Az archivált jelentés fájlja nem cserélhető le; készítsen újat."))
+    digest = sha256_of(content)
+    report.file.save(f"{report.kind}-{report.pk}-{digest[:12]}.pdf", ContentFile(content), save=False)
+    report.sha256 = digest
+    report.size = len(content)
+    report.page_count = page_count
+    report.status = ReportStatus.DONE
+    report.progress = 100
+    report.finished_at = timezone.now()
+    report.full_clean()
+    report.save()
+    return report
+
+
+def read_verified(report: GeneratedReport) -> bytes:
+    """The stored bytes, after checking them against the archived SHA-256."""
+    with report.file.open("rb") as fh:
+        content = fh.read()
+    if sha256_of(content) != report.sha256:
+        raise ValidationError(_("Az archivált fájl ellenőrzőösszege nem egyezik: a fájl megsérült."))
+    return content
+
+
+@transaction.atomic
+def finalise_report(*, report: GeneratedReport, user) -> GeneratedReport:
+    """Staff mark the report that was sent to the ministry; from then on it is immutable."""
+    if not user_has_role(user, (Role.STAFF,)):
+        raise PermissionDenied
+    report = GeneratedReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_finalised:
+        raise ValidationError(_("Ez a jelentés már véglegesítve van."))
+    if report.status != ReportStatus.DONE:
+        raise ValidationError(_("Csak elkészült jelentés véglegesíthető."))
+    report.finalised_at = timezone.now()
+    report.finalised_by = user
+    report.full_clean()
+    report.save(update_fields=["finalised_at", "finalised_by"])
+    return report
+
+
+@transaction.atomic
+def delete_report(*, report: GeneratedReport, user) -> None:
+    """Staff may delete a report that was not finalised (its file too)."""
+    if not user_has_role(user, (Role.STAFF,)):
+        raise PermissionDenied
+    report = GeneratedReport.objects.select_for_update().get(pk=report.pk)
+    if report.is_finalised:
+        raise ValidationError(_("Véglegesített jelentés nem törölhető."))
+    name = report.file.name if report.file else None
+    storage = report.file.storage
+    report.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -1,0 +1,75 @@
+"""Attendance sheet (jelenléti ív) for an info day or for one training session.
+
+Participants: the event's confirmed registrations in Hungarian alphabetical order (ICU
+collation, menet_portal.db), with target group and a signature column; blank rows for
+walk-ins; signature lines for the trainer / e-advisor and the library coordinator.
+"""
+
+from django.utils.translation import gettext as _
+
+from menet_portal.db import hungarian_name_order
+from participants.models import Registration, RegistrationStatus
+
+from .base import DocumentSpec, report
+
+WALK_IN_ROWS = 8
+
+
+def sheet_registrations(**event):
+    return (
+        Registration.objects.filter(status=RegistrationStatus.CONFIRMED, **event)
+        .select_related("participant__organisation")
+        .order_by(*hungarian_name_order("participant__"))
+    )
+
+
+def build(key, target, *, progress=None, walk_in_rows=WALK_IN_ROWS):
+    if key == "info_day":
+        info_day = target
+        registrations = sheet_registrations(info_day=info_day)
+        event = {
+            "kind_label": "" if not info_day.title else _("Információs nap"),
+            "name": str(info_day),
+            "library": info_day.library,
+            "room": info_day.room,
+            "date": info_day.date,
+            "start": info_day.start_time,
+            "end": info_day.end_time,
+            "trainers": "",
+            "lead_label": _("Előadó / e-tanácsadó"),
+        }
+        programme, library = info_day.programme, info_day.library
+    else:
+        session = target
+        course = session.course
+        registrations = sheet_registrations(course=course)
+        trainers = ", ".join(str(t) for t in course.trainers.order_by("last_name", "first_name"))
+        event = {
+            "kind_label": _("Képzés, %(number)d. foglalkozás") % {"number": session.number},
+            "name": course.title,
+            "topic": session.topic,
+            "library": course.site.library,
+            "room": session.room,
+            "datetime_start": session.starts_at,
+            "datetime_end": session.ends_at,
+            "trainers": trainers,
+            "lead_label": _("Oktató"),
+        }
+        programme, library = course.site.programme, course.site.library
+    rows = list(registrations)
+    report(progress, 20)
+    title = _("Jelenléti ív – %(event)s") % {"event": event["name"]}
+    if key == "session":
+        title = _("Jelenléti ív – %(event)s, %(number)d. foglalkozás") % {"event": event["name"], "number": target.number}
+    return DocumentSpec(
+        template="reports/pdf/attendance_sheet.html",
+        title=title,
+        context={
+            "event": event,
+            "registrations": rows,
+            "blank_rows": range(len(rows) + 1, len(rows) + 1 + walk_in_rows),
+        },
+        programme=programme,
+        library=library,
+        rows=len(rows),
+    )

@@ -1,0 +1,12 @@
+"""Celery tasks of the report archive: take an id, call the archive service."""
+
+from celery import shared_task
+
+from . import archive
+
+
+@shared_task(acks_late=True)
+def generate_report_task(report_id: int) -> str:
+    """Render a large report in the background; the page polls the row's progress."""
+    report = archive.generate(report_id=report_id)
+    return report.status
