@@ -4,13 +4,13 @@ programme (per course aggregates, no personal data).
 Completion always comes from trainings.completion.annotate_completion: the programme's one rule.
 """
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from menet_portal.db import hungarian_name_order
 from participants.models import Registration, RegistrationStatus
 from trainings.completion import annotate_completion
-from trainings.models import Attendance, Course
+from trainings.models import Attendance
 
 from .base import DocumentSpec, report
 
@@ -54,42 +54,27 @@ def build_course(key, course, *, progress=None):
     )
 
 
-def programme_course_rows(programme):
-    """Per course: enrolled, completed, hours attended, in a fixed number of queries."""
-    confirmed = Registration.objects.filter(course__site__programme=programme, status=RegistrationStatus.CONFIRMED)
-    completed_ids = annotate_completion(confirmed, programme).filter(completed=True).values("pk")
-    return (
-        Course.objects.filter(site__programme=programme)
-        .select_related("site__library__county__region")
-        .annotate(
-            enrolled=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True),
-            completed_count=Count(
-                "registrations",
-                filter=Q(registrations__status=RegistrationStatus.CONFIRMED, registrations__pk__in=completed_ids),
-                distinct=True,
-            ),
-            session_count=Count("sessions", distinct=True),
-        )
-        .order_by("site__library__settlement", "title")
-    )
+def build_programme(key, programme, *, progress=None, now=None):
+    """Per course aggregates from the dashboard's indicators (no second copy of those queries)."""
+    from reports.selectors import programme_indicators
 
-
-def build_programme(key, programme, *, progress=None):
-    courses = list(programme_course_rows(programme))
+    indicators = programme_indicators(programme, now=now)
     report(progress, 20)
-    for c in courses:
-        c.rate = round(100 * c.completed_count / c.enrolled) if c.enrolled else 0
-        c.hours = c.session_count * programme.session_hours
-    totals = {
-        "enrolled": sum(c.enrolled for c in courses),
-        "completed": sum(c.completed_count for c in courses),
-        "courses": len(courses),
-    }
-    totals["rate"] = round(100 * totals["completed"] / totals["enrolled"]) if totals["enrolled"] else 0
+    courses = []
+    for row in indicators.courses:
+        trainees, completions = row.counts.trainees, row.counts.completions
+        courses.append({
+            "row": row,
+            "course": row.course,
+            "trainees": trainees,
+            "completions": completions,
+            "rate": round(100 * completions / trainees) if trainees else 0,
+            "hours": row.counts.training_hours,
+        })
     return DocumentSpec(
         template="reports/pdf/completion_programme.html",
         title=_("A program képzési teljesítése – %(programme)s") % {"programme": programme.name},
-        context={"courses": courses, "totals": totals},
+        context={"courses": courses, "indicators": indicators},
         programme=programme,
         rows=len(courses),
     )

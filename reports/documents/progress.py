@@ -1,9 +1,54 @@
-"""Programme progress report (szakmai beszámoló): placeholder until the dashboard's indicators land."""
+"""Programme progress report (szakmai beszámoló): the dashboard's indicators against the
+commitments, by region, target group and training site, with charts.
+
+Every figure comes from ``reports.selectors.programme_indicators`` (the dashboard's one
+source); this module only lays them out.
+"""
 
 from django.utils.translation import gettext as _
 
+from participants.models import TargetGroup
+from reports.selectors import programme_indicators
+
+from . import charts
 from .base import DocumentSpec, report
 
 
-def build(key, programme, *, progress=None):
-    raise NotImplementedError("progress report: waiting for reports.selectors.programme_indicators")
+def build(key, programme, *, progress=None, now=None):
+    indicators = programme_indicators(programme, now=now)
+    report(progress, 25)
+    headline = [
+        (_("Megtartott információs napok"), indicators.info_days_held),
+        (_("Információs napi jelentkezők"), indicators.info_day_registered),
+        (_("Információs napi résztvevők (jelenlét)"), indicators.info_day_attended),
+        (_("Megtartott képzések"), indicators.trainings_held),
+        (_("Képzésre jelentkezők (képzettek)"), indicators.trainees),
+        (_("Teljesítések"), indicators.completions),
+        (_("Teljesített képzési órák"), indicators.training_hours),
+    ]
+    groups = [(g.value, g.label) for g in TargetGroup]
+    region_chart = charts.horizontal_bars(
+        (row.label, row.counts.info_day_attended, row.band_min) for row in indicators.by_region
+    )
+    site_chart = charts.horizontal_bars(
+        (row.label, row.counts.trainees, row.trainee_target or None) for row in indicators.by_training_site
+    )
+    group_chart = charts.stacked_bars(
+        [(cell.region.name, {g: cell.counts[g].reached for g, _ in groups}) for cell in indicators.region_by_group],
+        groups,
+    )
+    return DocumentSpec(
+        template="reports/pdf/progress.html",
+        title=_("Szakmai beszámoló – %(programme)s") % {"programme": programme.name},
+        context={
+            "indicators": indicators,
+            "headline": headline,
+            "groups": groups,
+            "region_chart": region_chart,
+            "site_chart": site_chart,
+            "group_chart": group_chart,
+            "as_of": indicators.as_of,
+        },
+        programme=programme,
+        rows=len(indicators.info_days) + len(indicators.courses),
+    )
