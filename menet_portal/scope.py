@@ -83,3 +83,24 @@ def participants_for(user):
             condition |= Q(registering_library_id=user.library_id)
         return qs.filter(condition)
     return qs.none()
+
+
+def generated_reports_for(user):
+    """Archived reports (reports.GeneratedReport) the user may see and download.
+
+    Staff: all. Coordinators: the attendance sheets and participant lists of their own
+    library. The funder viewer: finalised aggregate reports only (no personal data).
+    """
+    from reports.models import GeneratedReport, ReportKind
+
+    qs = GeneratedReport.objects.select_related("created_by", "finalised_by", "library")
+    role = _role(user)
+    if role == Role.STAFF:
+        return qs
+    if role == Role.COORDINATOR:
+        return qs.filter(
+            library_id=user.library_id, kind__in=[ReportKind.ATTENDANCE, ReportKind.PARTICIPANT_LIST]
+        )
+    if role == Role.FUNDER:
+        return qs.filter(finalised_at__isnull=False, aggregate=True)
+    return qs.none()

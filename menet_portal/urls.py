@@ -15,6 +15,7 @@ urlpatterns = [
     path("esemenyek/", include("events.urls")),
     path("kepzesek/", include("trainings.urls")),
     path("resztvevok/", include("participants.urls")),
+    path("jelentesek/dokumentumok/", include("reports.document_urls")),
     path("jelentesek/", include("reports.urls")),
     path("ertesitesek/", include("menet_portal.notifications.urls")),
 ]

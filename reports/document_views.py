@@ -1,0 +1,170 @@
+"""Pages of the report archive: generate, follow progress, download, finalise, delete.
+
+Every object comes from a scoped queryset (menet_portal.scope): another library's info day,
+course or report answers 404. Rules live in reports.archive; these views only call it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events.models import Programme
+from menet_portal import scope
+from menet_portal.db import hungarian_name_order
+from menet_portal.models import Role
+from menet_portal.permissions import role_required, user_has_role
+from participants.models import Registration, RegistrationStatus
+from trainings.completion import annotate_completion
+from trainings.models import Session
+
+from . import archive
+from .document_forms import GenerateReportForm
+from .models import ReportKind, ReportStatus
+
+GENERATORS = (Role.STAFF, Role.COORDINATOR)
+READERS = (Role.STAFF, Role.COORDINATOR, Role.FUNDER)
+
+
+def _home_context(request):
+    user = request.user
+    info_days = scope.info_days_for(user).order_by("date", "pk")
+    courses = scope.courses_for(user).prefetch_related(
+        Prefetch("sessions", queryset=Session.objects.order_by("number"))
+    ).order_by("site__library__settlement", "title")
+    is_staff = user_has_role(user, (Role.STAFF,))
+    return {
+        "info_days": info_days,
+        "courses": courses,
+        "programmes": Programme.objects.order_by("-start_date") if is_staff else Programme.objects.none(),
+        "is_staff": is_staff,
+        "recent": scope.generated_reports_for(user)[:10],
+        "kinds": ReportKind,
+    }
+
+
+@role_required(*GENERATORS)
+def documents_home(request):
+    """What the user may print: their events' attendance sheets and lists (staff: everything)."""
+    return render(request, "reports/documents/home.html", _home_context(request))
+
+
+@role_required(*GENERATORS)
+@require_POST
+def generate(request):
+    form = GenerateReportForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            report = archive.request_report(
+                kind=form.cleaned_data["kind"], parameters=form.parameters(), user=request.user
+            )
+        except ObjectDoesNotExist:
+            raise Http404
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            if report.status == ReportStatus.DONE:
+                messages.success(request, _("A jelentés elkészült és bekerült az archívumba."))
+            return redirect("report_documents:detail", pk=report.pk)
+    else:
+        error = _("Hibás kérés: %(errors)s") % {
+            "errors": "; ".join(f"{form.fields[f].label or f}: {' '.join(e)}" for f, e in form.errors.items())
+        }
+    messages.error(request, error)
+    return render(request, "reports/documents/home.html", _home_context(request), status=400)
+
+
+@role_required(*READERS)
+def archive_list(request):
+    reports = scope.generated_reports_for(request.user)
+    kind = request.GET.get("fajta")
+    if kind in ReportKind.values:
+        reports = reports.filter(kind=kind)
+    if request.GET.get("vegleges") == "1":
+        reports = reports.filter(finalised_at__isnull=False)
+    page = Paginator(reports, 25).get_page(request.GET.get("oldal"))
+    return render(request, "reports/documents/archive.html", {
+        "page": page, "kinds": ReportKind.choices, "kind": kind, "only_final": request.GET.get("vegleges") == "1",
+        "is_staff": user_has_role(request.user, (Role.STAFF,)),
+    })
+
+
+@role_required(*READERS)
+def detail(request, pk):
+    report = get_object_or_404(scope.generated_reports_for(request.user), pk=pk)
+    return render(request, "reports/documents/detail.html", {
+        "report": report, "is_staff": user_has_role(request.user, (Role.STAFF,)),
+    })
+
+
+@role_required(*READERS)
+def status(request, pk):
+    """Polled by the detail page while a large report renders."""
+    report = get_object_or_404(scope.generated_reports_for(request.user).select_related(None), pk=pk)
+    return JsonResponse({
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "progress": report.progress,
+        "error": report.error,
+        "download_url": reverse("report_documents:download", args=[report.pk]) if report.is_done else None,
+    })
+
+
+@role_required(*READERS)
+def download(request, pk):
+    report = get_object_or_404(scope.generated_reports_for(request.user), pk=pk, status=ReportStatus.DONE)
+    try:
+        content = archive.read_verified(report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("report_documents:detail", pk=report.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.download_name}"'
+    response["X-Content-SHA256"] = report.sha256
+    return response
+
+
+@role_required(Role.STAFF)
+@require_POST
+def finalise(request, pk):
+    report = get_object_or_404(scope.generated_reports_for(request.user), pk=pk)
+    try:
+        archive.finalise_report(report=report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("A jelentés véglegesítve: többé nem törölhető és nem cserélhető le."))
+    return redirect("report_documents:detail", pk=report.pk)
+
+
+@role_required(Role.STAFF)
+@require_POST
+def delete(request, pk):
+    report = get_object_or_404(scope.generated_reports_for(request.user), pk=pk)
+    try:
+        archive.delete_report(report=report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("report_documents:detail", pk=report.pk)
+    messages.success(request, _("A jelentés törölve."))
+    return redirect("report_documents:archive")
+
+
+@role_required(Role.STAFF)
+def course_certificates(request, course_pk):
+    """A course's trainees with their completion; a certificate button for those who completed."""
+    course = get_object_or_404(scope.courses_for(request.user), pk=course_pk)
+    registrations = (
+        annotate_completion(
+            Registration.objects.filter(course=course, status=RegistrationStatus.CONFIRMED), course.site.programme
+        )
+        .select_related("participant")
+        .order_by(*hungarian_name_order("participant__"))
+    )
+    return render(request, "reports/documents/course.html", {"course": course, "registrations": registrations})
