@@ -225,3 +225,5 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # --- Report archive (reports/) -----------------------------------------------------
 # Generated PDFs are kept here, outside MEDIA_ROOT: only the archive's download view serves them.
 REPORTS_ARCHIVE_ROOT = env.path("REPORTS_ARCHIVE_ROOT", default=BASE_DIR / "report-archive")
+# WeasyPrint logs every rendering step at INFO; keep its warnings (refused URLs, missing glyphs) only.
+LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
