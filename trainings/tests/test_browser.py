@@ -5,6 +5,7 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from menet_portal.tests.factories import CourseFactory, ParticipantFactory, ProgrammeFactory, RegistrationFactory
@@ -55,14 +56,14 @@ def test_register_then_material_by_link_then_progress_table(live_server, page, b
 
     # The trainer records the first session's register.
     browser_login(trainer)
-    assert page.get_by_role("heading", name="Képzéseim").is_visible()
+    expect(page.get_by_role("heading", name="Képzéseim")).to_be_visible()
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-trainer-home.png"), full_page=True)
     page.get_by_role("link", name="kitöltés – 1. foglalkozás").click()
     page.get_by_role("button", name="Mindenki jelen (a még nem jelölteknél)").click()
     page.get_by_role("radiogroup", name="Czakó Réka").get_by_label("késett").check()
     page.get_by_role("radiogroup", name="Cukor Imre").get_by_label("igazoltan távol").check()
     page.get_by_role("button", name="Jelenléti ív mentése").click()
-    assert page.get_by_text("A jelenléti ív elmentve (3 változás).").is_visible()
+    expect(page.get_by_text("A jelenléti ív elmentve (3 változás).")).to_be_visible()
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-register.png"), full_page=True)
     assert dict(Attendance.objects.filter(session=session).values_list("registration_id", "status")) == {
         odon.pk: "present", reka.pk: "late", imre.pk: "excused",
@@ -76,17 +77,18 @@ def test_register_then_material_by_link_then_progress_table(live_server, page, b
     trainee_context = page.context.browser.new_context(locale="hu-HU", viewport=PHONE, is_mobile=True, has_touch=True)
     phone = trainee_context.new_page()
     phone.goto(f"{live_server.url}/kepzesek/tananyag/{link.token}/")
-    assert phone.get_by_role("heading", name="Üdvözöljük, Réka!").is_visible()
+    expect(phone.get_by_role("heading", name="Üdvözöljük, Réka!")).to_be_visible()
     phone.screenshot(path=os.path.join(artifacts_dir, "trainings-material-home-phone.png"), full_page=True)
     phone.get_by_role("link", name="Mi az Ügyfélkapu+ és a DÁP?").click()
-    assert phone.get_by_role("heading", level=1, name="Mi az Ügyfélkapu+ és a DÁP?").is_visible()
+    expect(phone.get_by_role("heading", level=1, name="Mi az Ügyfélkapu+ és a DÁP?")).to_be_visible()
+    phone.wait_for_load_state("load")
     assert phone.locator(".lesson-body img").first.evaluate("img => img.complete && img.naturalWidth > 0")
     assert _no_horizontal_scroll(phone)
     violations = _serious_violations(phone)
     assert violations == [], violations
     phone.screenshot(path=os.path.join(artifacts_dir, "trainings-lesson-phone.png"), full_page=True)
     phone.get_by_role("button", name="Elolvastam").click()
-    assert phone.get_by_text("Ezt a leckét elolvasta.").is_visible()
+    expect(phone.get_by_text("Ezt a leckét elolvasta.")).to_be_visible()
 
     # The self-check: first question wrong, then right.
     first = phone.get_by_role("group", name="1. Mi az Ügyfélkapu+ második lépése a jelszó után?")
@@ -94,14 +96,14 @@ def test_register_then_material_by_link_then_progress_table(live_server, page, b
     first.get_by_label("A születési dátum megadása").check()
     second.get_by_label("A képernyőn megjelenő QR-kódot beolvasom a telefonnal").check()
     phone.get_by_role("button", name="Ellenőrzöm a válaszaimat").click()
-    assert phone.get_by_text("Eredmény: 1/2.").is_visible()
-    assert first.get_by_text("Ez nem jó válasz.").is_visible()
-    assert second.get_by_text("Helyes!").is_visible()
+    expect(phone.get_by_text("Eredmény: 1/2.")).to_be_visible()
+    expect(first.get_by_text("Ez nem jó válasz.")).to_be_visible()
+    expect(second.get_by_text("Helyes!")).to_be_visible()
     assert _serious_violations(phone) == []
     phone.screenshot(path=os.path.join(artifacts_dir, "trainings-quiz-wrong-phone.png"), full_page=True)
     first.get_by_label("Egy egyszer használatos kód, például egy hitelesítő alkalmazásból").check()
     phone.get_by_role("button", name="Újra ellenőrzöm").click()
-    assert phone.get_by_text("Minden válasza helyes (2/2).").is_visible()
+    expect(phone.get_by_text("Minden válasza helyes (2/2).")).to_be_visible()
     phone.screenshot(path=os.path.join(artifacts_dir, "trainings-quiz-right-phone.png"), full_page=True)
     trainee_context.close()
 
@@ -120,7 +122,7 @@ def test_register_then_material_by_link_then_progress_table(live_server, page, b
     page.goto(f"{live_server.url}/kepzesek/{course.pk}/")
     grid_row = page.locator("#attendance-grid").get_by_role("row", name="Czakó Réka", exact=False)
     assert "K" in grid_row.inner_text() and "1 / 4" in grid_row.inner_text()
-    assert page.locator(f"input[value$='/kepzesek/tananyag/{link.token}/']").is_visible()
+    expect(page.locator(f"input[value$='/kepzesek/tananyag/{link.token}/']")).to_be_visible()
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-course-page.png"), full_page=True)
 
 
@@ -157,7 +159,7 @@ def test_learning_pages_with_keyboard_alone_and_in_large_text(live_server, chrom
               "&& document.activeElement.form.querySelector('[name=check_quiz]') !== null")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("Minden válasza helyes (2/2).").is_visible()
+    expect(page.get_by_text("Minden válasza helyes (2/2).")).to_be_visible()
     # Focus is visible on keyboard focus (not hidden by the page's styles).
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + getComputedStyle(document.activeElement).boxShadow")
@@ -188,9 +190,9 @@ def test_missing_registers_for_staff_and_a_walk_in_at_an_info_day(live_server, p
     browser_login(staff)
     page.get_by_role("link", name="Képzések").click()
     page.get_by_role("link", name="Hiányzó jelenléti ívek").click()
-    assert page.get_by_text("1 lezajlott eseménynek hiányzik a jelenléti íve.").is_visible()
-    assert page.locator("#session-registers").get_by_text("jelenlét hiányzik").is_visible()
-    assert page.locator(f"#session-registers a[href$='/foglalkozas/{missing.pk}/']").is_visible()
+    expect(page.get_by_text("1 lezajlott eseménynek hiányzik a jelenléti íve.")).to_be_visible()
+    expect(page.locator("#session-registers").get_by_text("jelenlét hiányzik")).to_be_visible()
+    expect(page.locator(f"#session-registers a[href$='/foglalkozas/{missing.pk}/']")).to_be_visible()
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-missing-registers-staff.png"), full_page=True)
 
     coordinator = CoordinatorFactory(library=info_day.library)
@@ -205,7 +207,7 @@ def test_missing_registers_for_staff_and_a_walk_in_at_an_info_day(live_server, p
     page.get_by_label("Célcsoport").select_option("citizen")
     page.get_by_label("A résztvevő megismerte").check()
     page.get_by_role("button", name="Regisztrálás és jelenlévőnek jelölés").click()
-    assert page.get_by_text("Zsigmond Kinga regisztrálva és jelenlévőnek jelölve.").is_visible()
+    expect(page.get_by_text("Zsigmond Kinga regisztrálva és jelenlévőnek jelölve.")).to_be_visible()
     assert page.get_by_role("radiogroup", name="Zsigmond Kinga").get_by_label("jelen").is_checked()
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-info-day-walk-in.png"), full_page=True)
     reg = Registration.objects.get(participant__family_name="Zsigmond")
@@ -219,5 +221,5 @@ def test_missing_registers_for_staff_and_a_walk_in_at_an_info_day(live_server, p
     page.get_by_label("Vármegye").select_option(str(get_county("Komárom-Esztergom").pk))
     page.get_by_label("A résztvevő megismerte").check()
     page.get_by_role("button", name="Regisztrálás és jelenlévőnek jelölés").click()
-    assert page.get_by_text("betelt").first.is_visible()
+    expect(page.get_by_text("betelt").first).to_be_visible()
     assert not Registration.objects.filter(participant__family_name="Vörös").exists()
