@@ -7,8 +7,6 @@ import pytest
 
 from menet_portal.tests import factories
 
-pytest_plugins = ["pytester"]
-
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "test-artifacts")
 
