@@ -128,6 +128,10 @@ def _is_permanent(exc: Exception) -> bool:
     return isinstance(code, int) and code >= 500
 
 
+# Few joins: the claim query runs once per message, and its planning time grows fast with joins.
+MESSAGE_RELATIONS = ("registration__participant", "registration__info_day__library")
+
+
 def deliver(message_id: int, *, connection=None, now=None) -> str | None:
     """Send one message if it is still due and nobody else holds it; return its new status.
 
@@ -138,7 +142,9 @@ def deliver(message_id: int, *, connection=None, now=None) -> str | None:
     now = now or timezone.now()
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
+            # Only the outbox row is locked; what the message is about comes along in the same query.
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related(*MESSAGE_RELATIONS)
             .filter(pk=message_id, status=OutboxStatus.SCHEDULED, send_after__lte=now)
             .first()
         )
@@ -191,11 +197,21 @@ def deliver_batch(message_ids: list[int], *, now=None) -> dict[str, int]:
     connection = get_connection()
     try:
         for pk in message_ids:
+            _open(connection)
             status = deliver(pk, connection=connection, now=now)
             counts[status or "untouched"] = counts.get(status or "untouched", 0) + 1
     finally:
         connection.close()
     return counts
+
+
+def _open(connection) -> None:
+    """Keep one SMTP connection open across a batch; if it cannot open, each send reports why."""
+    if getattr(connection, "connection", True) is None:
+        try:
+            connection.open()
+        except (smtplib.SMTPException, OSError):
+            pass
 
 
 # --- dispatching ----------------------------------------------------------------------------
