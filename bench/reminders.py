@@ -15,6 +15,7 @@ worker and the sink and drops the database. It stops by itself (a watchdog ends 
 import argparse
 import datetime
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -127,6 +128,7 @@ def main() -> int:
         from menet_portal.models import OutboxMessage, OutboxStatus
         from menet_portal.notifications import outbox
 
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         counts = outbox.dispatch_due()
         dispatched = time.perf_counter()
@@ -139,11 +141,18 @@ def main() -> int:
             time.sleep(0.2)
         sent_rows = OutboxMessage.objects.filter(status=OutboxStatus.SENT).count()
         total = finished - started
+        stop_worker(worker)
+        worker_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = worker_cpu.ru_utime + worker_cpu.ru_stime
         print(f"reminders written by the pass:   {counts['reminders']}")
         print(f"messages queued:                 {counts['queued']} (in batches of {outbox.BATCH_SIZE})")
         print(f"dispatch pass (write + queue):   {dispatched - started:.2f} s")
         print(f"dispatch and send, all e-mails:  {total:.2f} s  (worker: prefork × {args.concurrency})")
         print(f"throughput:                      {args.count / total:.0f} e-mails/s")
+        print(f"worker CPU time:                 {cpu:.1f} s = {cpu / args.count * 1000:.1f} ms per e-mail "
+              f"({args.count / cpu:.0f} e-mails per CPU-second)")
+        print(f"load average before / after:     {load_before:.1f} / {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} CPUs")
         print(f"e-mails at the SMTP sink:        {sink.count}, distinct Message-IDs: {len(sink.ids)}")
         print(f"outbox rows marked sent:         {sent_rows}")
         ok = sink.count == len(sink.ids) == sent_rows == args.count
@@ -155,12 +164,7 @@ def main() -> int:
     finally:
         signal.alarm(0)
         if worker is not None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+            stop_worker(worker)
         if controller is not None:
             controller.stop()
         try:
@@ -172,6 +176,17 @@ def main() -> int:
             print(f"(could not delete queue {queue}: {exc})", file=sys.stderr)
         if created:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def stop_worker(worker):
+    if worker.poll() is not None:
+        return
+    os.killpg(worker.pid, signal.SIGTERM)  # the worker and its pool processes, which this script started
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
 
 
 def wait_for_worker(queue, worker, timeout=60):
