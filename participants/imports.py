@@ -11,7 +11,9 @@ delimited (what Hungarian Excel writes), and XLSX; at most 5 MB and 5,000 rows.
 """
 
 import csv
+import datetime
 import io
+import secrets
 import zipfile
 from dataclasses import dataclass, field
 
@@ -19,13 +21,24 @@ from django import forms
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.models import County
 
 from .forms import ParticipantForm
-from .models import Organisation, OrganisationKind, Participant, Registration, RegistrationSource, RegistrationStatus, SizeBand
+from .models import (
+    ImportStatus,
+    Organisation,
+    OrganisationKind,
+    Participant,
+    ParticipantImport,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    SizeBand,
+)
 from .services import _event_filter, _lock_event, availability, record_people, register_many
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -380,3 +393,79 @@ EXAMPLE_ROWS = [
 def template_headers():
     return [str(label) for _name, label in COLUMNS]
 
+
+
+# --- between preview and import: the upload kept on the server ------------------------------------
+
+STALE_AFTER = datetime.timedelta(days=1)
+
+
+def start_import(*, rows: list[dict], event, user, file_name: str) -> ParticipantImport:
+    """Keep the read rows on the server under a random token, for the preview and the confirmation.
+
+    The user's earlier unconfirmed uploads and everyone's day-old ones are deleted (personal data).
+    """
+    with transaction.atomic():
+        ParticipantImport.objects.filter(
+            Q(created_by=user, status=ImportStatus.PENDING)
+            | Q(created_at__lt=timezone.now() - STALE_AFTER, status__in=[ImportStatus.PENDING, ImportStatus.FAILED])
+        ).delete()
+        return ParticipantImport.objects.create(
+            token=secrets.token_urlsafe(32), created_by=user, file_name=file_name[:200], rows=rows,
+            row_count=len(rows), **{event.kind: event},
+        )
+
+
+def queue_import(*, batch: ParticipantImport) -> bool:
+    """The coordinator confirmed: run the import in a worker once this transaction commits.
+
+    A pending import is queued; a running one whose worker is gone (its row is not locked) is
+    queued again. Returns False when there is nothing to queue (already done or being done).
+    """
+    from .tasks import run_participant_import
+
+    with transaction.atomic():
+        locked = ParticipantImport.objects.select_for_update(skip_locked=True).filter(pk=batch.pk).first()
+        if locked is None or locked.status not in (ImportStatus.PENDING, ImportStatus.RUNNING):
+            return False
+        locked.status = ImportStatus.RUNNING
+        locked.message = ""
+        locked.save(update_fields=["status", "message"])
+        transaction.on_commit(lambda: run_participant_import.delay(locked.pk))
+        return True
+
+
+def run_import(import_id: int) -> str:
+    """The worker's side: import every row in one transaction, or nothing; safe to run twice."""
+    import logging
+
+    from django.core.exceptions import ValidationError
+
+    from .services import RegistrationError
+
+    with transaction.atomic():
+        batch = ParticipantImport.objects.select_for_update().filter(pk=import_id).first()
+        if batch is None or batch.status != ImportStatus.RUNNING:
+            return "skipped"
+        try:
+            with transaction.atomic():
+                registrations = confirm_import(rows=batch.rows, event=batch.event, imported_by=batch.created_by)
+        except ImportBlocked as exc:
+            # Something changed since the preview (e.g. one of them registered meanwhile): back to the preview.
+            batch.status = ImportStatus.PENDING
+            batch.message = str(exc)
+        except (RegistrationError, ValidationError) as exc:
+            batch.status = ImportStatus.FAILED
+            batch.message = "; ".join(getattr(exc, "messages", None) or [str(exc)])
+        except Exception:  # noqa: BLE001 - the transaction is rolled back; the coordinator must know
+            logging.getLogger(__name__).exception("Participant import %s failed", import_id)
+            batch.status = ImportStatus.FAILED
+            batch.message = _("Váratlan hiba történt; semmi sem került rögzítésre. Próbálja újra később.")
+        else:
+            batch.status = ImportStatus.DONE
+            batch.confirmed_count = sum(r.status == RegistrationStatus.CONFIRMED for r in registrations)
+            batch.waitlisted_count = sum(r.status == RegistrationStatus.WAITLISTED for r in registrations)
+            batch.rows = []  # the people are in the database now; don't keep a second copy
+        batch.finished_at = timezone.now() if batch.status != ImportStatus.PENDING else None
+        batch.save()
+        return batch.status

@@ -230,3 +230,51 @@ class Registration(models.Model):
     @property
     def event(self):
         return self.info_day if self.info_day_id else self.course
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("előnézet, megerősítésre vár")
+    RUNNING = "running", _("betöltés folyamatban")
+    DONE = "done", _("betöltve")
+    FAILED = "failed", _("sikertelen, semmi sem került rögzítésre")
+
+
+class ParticipantImport(models.Model):
+    """An uploaded list between its preview and its confirmed, one-transaction import.
+
+    The rows (text as read from the file) stay on the server, bound to the user who uploaded
+    them; the browser only holds the random token. After the import they are emptied, and
+    pending uploads are deleted after a day (``purge_stale_imports``).
+    """
+
+    token = models.CharField(max_length=43, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    info_day = models.ForeignKey("events.InfoDay", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    course = models.ForeignKey("trainings.Course", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    file_name = models.CharField(_("fájl"), max_length=200)
+    rows = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(_("állapot"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    message = models.TextField(blank=True)
+    confirmed_count = models.PositiveIntegerField(default=0)
+    waitlisted_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tömeges betöltés")
+        verbose_name_plural = _("tömeges betöltések")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(info_day__isnull=False) & Q(course__isnull=True))
+                | (Q(info_day__isnull=True) & Q(course__isnull=False)),
+                name="participant_import_exactly_one_event",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def event(self):
+        return self.info_day if self.info_day_id else self.course

@@ -4,8 +4,6 @@ Every object comes from a scoped queryset (menet_portal.scope), so another libra
 URL or a filter parameter answers 404.
 """
 
-import secrets
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,7 +20,7 @@ from menet_portal.scope import courses_for, info_days_for, participants_for, reg
 from . import imports, selectors, services
 from .filters import ParticipantFilter, RegistrationFilter
 from .forms import CancelRegistrationForm, EventChoiceForm, ImportUploadForm, ParticipantEditForm, RegistrationForm
-from .models import RegistrationSource, RegistrationStatus
+from .models import ImportStatus, ParticipantImport, RegistrationSource, RegistrationStatus
 
 WORKSPACE_ROLES = (Role.STAFF, Role.COORDINATOR)
 PAGE_SIZE = 50
@@ -287,12 +285,10 @@ def registration_cancel(request, pk):
 
 # --- bulk import ------------------------------------------------------------------------------
 
-IMPORT_SESSION_KEY = "participant_import"
-
 
 @role_required(*WORKSPACE_ROLES)
 def import_template(request):
-    """An empty list with the expected headers (XLSX with two example rows and a guide, or CSV)."""
+    """An empty list with the expected headers and two example rows (XLSX or CSV)."""
     fmt = request.GET.get("format", "xlsx")
     if fmt not in EXPORT_FORMATS:
         raise Http404
@@ -302,7 +298,7 @@ def import_template(request):
 
 @role_required(*WORKSPACE_ROLES)
 def import_upload(request):
-    """Step 1: upload. The file is read and checked; its rows wait in the session, bound to the user."""
+    """Step 1: upload. The file is read and checked; its rows wait on the server, bound to the user."""
     choices = selectors.event_choices(request.user)
     initial = {}
     for kind in ("info_day", "course"):
@@ -317,53 +313,39 @@ def import_upload(request):
         except imports.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            token = secrets.token_urlsafe(16)
-            request.session[IMPORT_SESSION_KEY] = {
-                "token": token, "user": request.user.pk, "event": selectors.event_value(event),
-                "file_name": form.cleaned_data["file"].name[:200], "rows": rows,
-            }
-            return redirect("participants:import_preview", token=token)
+            batch = imports.start_import(
+                rows=rows, event=event, user=request.user, file_name=form.cleaned_data["file"].name
+            )
+            return redirect("participants:import_preview", token=batch.token)
     return render(request, "participants/import_upload.html", {
         "form": form, "max_rows": imports.MAX_ROWS, "columns": imports.COLUMNS,
     })
 
 
-def _pending_import(request, token):
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if not pending or not secrets.compare_digest(pending["token"], token) or pending["user"] != request.user.pk:
-        raise Http404
-    return pending
-
-
 @role_required(*WORKSPACE_ROLES)
 def import_preview(request, token):
-    """Step 2: every row's outcome; POST confirms (one transaction), refused while a row has an error."""
-    pending = _pending_import(request, token)
-    event = selectors.resolve_event(request.user, pending["event"])
-    if request.method == "POST":
-        try:
-            registrations = imports.confirm_import(rows=pending["rows"], event=event, imported_by=request.user)
-        except imports.ImportBlocked as exc:
-            outcomes = exc.outcomes
-            messages.error(request, str(exc))
-        except (services.RegistrationError, ValidationError) as exc:
-            outcomes = imports.check_rows(pending["rows"], event)
-            messages.error(request, _("A betöltés nem sikerült, semmi sem került rögzítésre: %(error)s") % {
-                "error": "; ".join(getattr(exc, "messages", [str(exc)]))})
-        else:
-            del request.session[IMPORT_SESSION_KEY]
-            waitlisted = sum(r.status == RegistrationStatus.WAITLISTED for r in registrations)
-            messages.success(request, _("%(n)s sor betöltve: %(event)s.") % {"n": len(registrations), "event": event})
-            if waitlisted:
-                messages.warning(request, _("%(n)s jelentkező várólistára került, mert az esemény betelt.") % {
-                    "n": waitlisted})
-            return redirect(reverse("participants:registration_list") + f"?{event.kind}={event.pk}")
-    else:
-        outcomes = imports.check_rows(pending["rows"], event)
+    """Step 2: every row's outcome; POST confirms (one transaction in a worker), refused while a row
+    has an error. While the worker runs the page refreshes itself; then it shows the result."""
+    batch = get_object_or_404(ParticipantImport, token=token, created_by=request.user)
+    event = selectors.resolve_event(request.user, selectors.event_value(batch.event))
+    context = {"batch": batch, "event": event, "file_name": batch.file_name, "token": token}
+    if batch.status in (ImportStatus.RUNNING, ImportStatus.DONE, ImportStatus.FAILED):
+        if request.method == "POST" and batch.status == ImportStatus.RUNNING:
+            imports.queue_import(batch=batch)  # requeues only when no worker holds it
+            return redirect("participants:import_preview", token=token)
+        return render(request, "participants/import_status.html", context)
+    outcomes = imports.check_rows(batch.rows, event)
     errors = [o for o in outcomes if not o.ok]
+    if request.method == "POST":
+        if errors:
+            messages.error(request, str(imports.ImportBlocked(outcomes)))
+        else:
+            imports.queue_import(batch=batch)
+            return redirect("participants:import_preview", token=token)
+    elif batch.message:
+        messages.warning(request, batch.message)
     return render(request, "participants/import_preview.html", {
-        "event": event, "outcomes": outcomes, "error_rows": errors, "file_name": pending["file_name"],
-        "token": token,
+        **context, "outcomes": outcomes, "error_rows": errors,
         "new_count": sum(o.ok and o.known is None for o in outcomes),
         "known_count": sum(o.ok and o.known is not None for o in outcomes),
         "waitlisted_count": sum(o.ok and o.status == RegistrationStatus.WAITLISTED for o in outcomes),

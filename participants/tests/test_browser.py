@@ -88,6 +88,21 @@ def test_import_preview_names_the_bad_rows(live_server, page, browser_login, art
     page.screenshot(path=os.path.join(artifacts_dir, "import-preview-errors.png"), full_page=True)
     assert Participant.objects.count() == 0
 
+    from .test_imports import good_rows
+
+    file.write_bytes("\r\n".join(";".join(r) for r in [HEADER, *good_rows()]).encode("cp1250"))
+    page.click("text=Másik fájl feltöltése")
+    page.select_option("select[name=event]", f"info_day:{day.pk}")
+    page.set_input_files("input[name=file]", str(file))
+    page.click("[type=submit][name=preview]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#import-errors").count() == 0
+    page.click("button[name=confirm]")
+    page.wait_for_load_state("networkidle")
+    assert "Betöltve: 4 sor" in page.locator("#import-status").inner_text()
+    page.screenshot(path=os.path.join(artifacts_dir, "import-done.png"), full_page=True)
+    assert Registration.objects.filter(info_day=day).count() == 4
+
 
 def test_registration_list_with_demo_data(live_server, page, browser_login, artifacts_dir):
     from django.core.management import call_command

@@ -7,9 +7,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from menet_portal.tests.factories import InfoDayFactory, ParticipantFactory, _tax_number
+from menet_portal.tests.factories import CoordinatorFactory, InfoDayFactory, ParticipantFactory, _tax_number
 from participants import imports
-from participants.models import Organisation, Participant, Registration, RegistrationSource, RegistrationStatus
+from participants.models import (
+    ImportStatus,
+    Organisation,
+    Participant,
+    ParticipantImport,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +67,9 @@ def _upload(client, day, upload):
     return client.post(reverse("participants:import_upload"), {"event": f"info_day:{day.pk}", "file": upload})
 
 
-def test_windows_1250_semicolon_file_with_three_bad_rows_is_blocked_then_the_fixed_file_imports(login, coordinator):
+def test_windows_1250_semicolon_file_with_three_bad_rows_is_blocked_then_the_fixed_file_imports(
+    login, coordinator, django_capture_on_commit_callbacks
+):
     day = InfoDayFactory(library=coordinator.library, capacity=30, minimum=1)
     client = login(coordinator)
     response = _upload(client, day, csv_file(bad_rows()))
@@ -73,7 +83,9 @@ def test_windows_1250_semicolon_file_with_three_bad_rows_is_blocked_then_the_fix
     assert "Űrös Tünde" in body and "Szőke Ödön" in body  # Hungarian letters survived Windows-1250
     assert 'name="confirm" disabled' in body
     # Confirming anyway (a hand-made POST) is refused and writes nothing.
-    response = client.post(preview_url)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(preview_url)
+    assert callbacks == []
     assert response.status_code == 200 and "hibás sorok" in response.content.decode()
     assert Participant.objects.count() == 0 and Registration.objects.count() == 0
     assert Organisation.objects.count() == 0
@@ -81,16 +93,21 @@ def test_windows_1250_semicolon_file_with_three_bad_rows_is_blocked_then_the_fix
     response = _upload(client, day, csv_file(good_rows()))
     preview_url = response["Location"]
     assert client.get(preview_url).context["error_rows"] == []
-    response = client.post(preview_url)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker runs eagerly in tests
+        response = client.post(preview_url)
     assert response.status_code == 302
+    assert "Betöltve: 4 sor (4 helyet kapott, 0 várólistára került)" in client.get(preview_url).content.decode()
     names = sorted(Participant.objects.values_list("family_name", flat=True))
     assert names == sorted(["Őri", "Űrös", "Szőke", "Kiss"])
     regs = Registration.objects.filter(info_day=day)
     assert regs.count() == 4 and {r.source for r in regs} == {RegistrationSource.IMPORT}
     assert Participant.objects.get(family_name="Szőke").phone == "+36 1 234 5678"
     assert Participant.objects.get(family_name="Űrös").organisation.size_band == "micro"
-    # The session no longer holds the rows: the same import cannot run twice.
-    assert client.post(preview_url).status_code == 404
+    # The same import cannot run twice, and the server no longer keeps the rows.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(preview_url)
+    assert Registration.objects.count() == 4
+    assert ParticipantImport.objects.get().rows == []
 
 
 @pytest.mark.parametrize("make", [
@@ -209,9 +226,55 @@ def test_preview_belongs_to_the_user_who_uploaded(client, login, coordinator):
     response = _upload(login(coordinator), day, csv_file(good_rows()))
     preview_url = response["Location"]
     assert client.get(preview_url.replace(preview_url.rstrip("/").rsplit("/", 1)[1], "masik-token")).status_code == 404
-    from menet_portal.tests.factories import CoordinatorFactory
-
     client.force_login(CoordinatorFactory(library=coordinator.library))
     assert client.get(preview_url).status_code == 404
     assert client.post(preview_url).status_code == 404
     assert Participant.objects.count() == 0
+
+
+def _batch(coordinator, day, rows):
+    return imports.start_import(rows=imports.read_file(csv_file(rows)), event=day, user=coordinator,
+                                file_name="lista.csv")
+
+
+def test_worker_run_is_idempotent_and_a_change_since_the_preview_sends_it_back(coordinator):
+    day = InfoDayFactory(library=coordinator.library)
+    batch = _batch(coordinator, day, good_rows())
+    assert imports.run_import(batch.pk) == "skipped"  # not confirmed yet
+    ParticipantImport.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    assert imports.run_import(batch.pk) == ImportStatus.DONE
+    assert imports.run_import(batch.pk) == "skipped"
+    assert Registration.objects.count() == 4
+
+    again = _batch(coordinator, day, good_rows())  # the same people once more: all already registered
+    ParticipantImport.objects.filter(pk=again.pk).update(status=ImportStatus.RUNNING)
+    assert imports.run_import(again.pk) == ImportStatus.PENDING
+    again.refresh_from_db()
+    assert "hibás sorok" in again.message and len(again.rows) == 4
+    assert Registration.objects.count() == 4
+
+
+def test_closed_event_fails_the_import_with_its_reason(coordinator):
+    day = InfoDayFactory(library=coordinator.library)
+    batch = _batch(coordinator, day, good_rows())
+    day.status = "closed"
+    day.save()
+    ParticipantImport.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    assert imports.run_import(batch.pk) == ImportStatus.FAILED
+    batch.refresh_from_db()
+    assert "nem lehet jelentkezni" in batch.message and Participant.objects.count() == 0
+
+
+def test_a_new_upload_replaces_the_users_unconfirmed_one_and_stale_ones_go(coordinator):
+    import datetime
+
+    from django.utils import timezone
+
+    day = InfoDayFactory(library=coordinator.library)
+    first = _batch(coordinator, day, good_rows())
+    other_user_old = _batch(CoordinatorFactory(library=coordinator.library), day, good_rows())
+    ParticipantImport.objects.filter(pk=other_user_old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2))
+    second = _batch(coordinator, day, good_rows())
+    assert list(ParticipantImport.objects.values_list("pk", flat=True)) == [second.pk]
+    assert first.pk != second.pk

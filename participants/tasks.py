@@ -1,0 +1,11 @@
+"""Celery tasks of the participants app: thin, they take ids and call participants.imports."""
+
+from celery import shared_task
+
+from . import imports
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def run_participant_import(import_id: int):
+    """Run a confirmed bulk import (one transaction); safe to run twice."""
+    return imports.run_import(import_id)
