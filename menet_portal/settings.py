@@ -225,5 +225,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # --- Report archive (reports/) -----------------------------------------------------
 # Generated PDFs are kept here, outside MEDIA_ROOT: only the archive's download view serves them.
 REPORTS_ARCHIVE_ROOT = env.path("REPORTS_ARCHIVE_ROOT", default=BASE_DIR / "report-archive")
+# A sheet or list of more people than this renders in a Celery task while the page shows progress
+# (WeasyPrint lays out roughly 30 table rows per second on one core: see docs/reports.md).
+REPORTS_TASK_THRESHOLD = env.int("REPORTS_TASK_THRESHOLD", default=120)
 # WeasyPrint logs every rendering step at INFO; keep its warnings (refused URLs, missing glyphs) only.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}

@@ -5,13 +5,15 @@
 - A stored file is never overwritten: generating again makes a new row.
 - Staff finalise the report that went to the ministry; a finalised report can no longer be
   deleted or replaced (also guarded by the model and, on PostgreSQL, by a trigger).
-- Small reports render on request; large ones (``Kind.large``) render in a Celery task,
+- Small reports render on request; large ones (``Kind.large``, or more people than
+  ``REPORTS_TASK_THRESHOLD``) render in a Celery task,
   queued after commit, while the page polls ``progress``.
 """
 
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -43,7 +45,7 @@ def request_report(*, kind: str, parameters: dict, user=None, run_now: bool | No
     spec = documents.KINDS[kind]
     library = _library_of(key, target)
     if run_now is None:
-        run_now = not spec.large
+        run_now = not spec.large and documents.row_estimate(key, target) <= settings.REPORTS_TASK_THRESHOLD
     # A small report renders inside the same transaction: if it fails, no row is left behind.
     with transaction.atomic():
         report = GeneratedReport(

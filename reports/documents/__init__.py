@@ -24,7 +24,7 @@ from trainings.models import Course, Session
 from . import attendance, certificates, completion, participant_list, progress
 from .base import DocumentSpec
 
-__all__ = ["KINDS", "DocumentSpec", "Kind", "build_document", "resolve_target", "normalise_parameters"]
+__all__ = ["KINDS", "DocumentSpec", "Kind", "build_document", "resolve_target", "normalise_parameters", "row_estimate"]
 
 PARAMETER_LABELS = {
     "info_day": _("információs nap"),
@@ -129,6 +129,20 @@ def resolve_target(kind: str, parameters: dict, user=None):
         raise
     except (TypeError, ValueError):  # pragma: no cover - normalise_parameters already checked
         raise ObjectDoesNotExist from None
+
+
+def row_estimate(key: str, target) -> int:
+    """How many people a report about ``target`` lists (one count query): big ones go to Celery."""
+    from participants.models import RegistrationStatus
+
+    confirmed = Registration.objects.filter(status=RegistrationStatus.CONFIRMED)
+    if key == "info_day":
+        return confirmed.filter(info_day=target).count()
+    if key == "session":
+        return confirmed.filter(course_id=target.course_id).count()
+    if key == "course":
+        return confirmed.filter(course=target).count()
+    return 1
 
 
 def build_document(kind: str, key: str, target, *, progress=None) -> DocumentSpec:

@@ -102,3 +102,15 @@ def test_a_failed_report_cannot_be_finalised(staff):
                                             status=ReportStatus.FAILED)
     with pytest.raises(ValidationError, match="Csak elkészült"):
         archive.finalise_report(report=report, user=staff)
+
+
+def test_a_long_sheet_goes_to_the_celery_task(settings, staff, django_capture_on_commit_callbacks):
+    settings.REPORTS_TASK_THRESHOLD = 3
+    info_day = InfoDayFactory()
+    register_people(names=ACCENTED[:4], info_day=info_day)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = archive.request_report(kind=ReportKind.ATTENDANCE, parameters={"info_day": info_day.pk}, user=staff)
+    assert report.status == ReportStatus.PENDING and len(callbacks) == 1
+    callbacks[0]()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE and report.progress == 100
