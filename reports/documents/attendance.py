@@ -28,7 +28,7 @@ def build(key, target, *, progress=None, walk_in_rows=WALK_IN_ROWS):
         info_day = target
         registrations = sheet_registrations(info_day=info_day)
         event = {
-            "kind_label": "" if not info_day.title else _("Információs nap"),
+            "kind_label": "",  # str(info_day) already says "Információs nap – …"
             "name": str(info_day),
             "library": info_day.library,
             "room": info_day.room,

@@ -9,6 +9,13 @@ from django.utils.safestring import mark_safe
 COLOURS = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#dc3545", "#6c757d"]
 
 
+def _fit(label, label_width):
+    """Labels longer than the label column are shortened with an ellipsis (the tables give them in full)."""
+    label = str(label)
+    room = int(label_width / 5.2)
+    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
+
+
 def _num(value):
     return f"{Decimal(value):.0f}" if isinstance(value, Decimal) else str(value)
 
@@ -25,7 +32,7 @@ def horizontal_bars(rows, *, width=520, label_width=170, bar_height=14, gap=6, t
         y = gap + i * (bar_height + gap)
         w = max(float(value) * scale, 0)
         end = max(w, float(target) * scale if target else 0)
-        parts.append(f'<text x="{label_width - 6}" y="{y + bar_height - 3}" text-anchor="end">{escape(str(label))}</text>')
+        parts.append(f'<text x="{label_width - 6}" y="{y + bar_height - 3}" text-anchor="end">{escape(_fit(label, label_width))}</text>')
         parts.append(f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{COLOURS[0]}"/>')
         parts.append(f'<text x="{label_width + end + 5:.1f}" y="{y + bar_height - 3}">{escape(_num(value))}'
                      f'{" / " + escape(_num(target)) if target else ""}</text>')
@@ -48,7 +55,7 @@ def stacked_bars(rows, series, *, width=520, label_width=170, bar_height=14, gap
     for i, (label, values) in enumerate(rows):
         y = gap + i * (bar_height + gap)
         x = label_width
-        parts.append(f'<text x="{label_width - 6}" y="{y + bar_height - 3}" text-anchor="end">{escape(str(label))}</text>')
+        parts.append(f'<text x="{label_width - 6}" y="{y + bar_height - 3}" text-anchor="end">{escape(_fit(label, label_width))}</text>')
         for j, (key, _) in enumerate(series):
             w = float(values.get(key, 0)) * scale
             if w > 0:

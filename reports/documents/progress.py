@@ -31,7 +31,8 @@ def build(key, programme, *, progress=None, now=None):
         (row.label, row.counts.info_day_attended, row.band_min) for row in indicators.by_region
     )
     site_chart = charts.horizontal_bars(
-        (row.label, row.counts.trainees, row.trainee_target or None) for row in indicators.by_training_site
+        (row.object.library.settlement, row.counts.trainees, row.trainee_target or None)
+        for row in indicators.by_training_site
     )
     group_chart = charts.stacked_bars(
         [(cell.region.name, {g: cell.counts[g].reached for g, _ in groups}) for cell in indicators.region_by_group],
