@@ -255,6 +255,7 @@ def material_lesson(request, token, lesson_pk):
     if index is None:
         raise Http404
     lesson = lessons[index]
+    services.touch_material_link(link=link)
     questions = Question.objects.filter(lesson=lesson).prefetch_related("choices").order_by("position", "id")
     result = None
     quiz_form = QuizForm(request.POST if request.method == "POST" and "check_quiz" in request.POST else None,

@@ -37,8 +37,8 @@ def _course_with_trainees(trainer):
     return course, registrations
 
 
-def _serious_violations(page):
-    results = Axe().run(page)
+def _serious_violations(page, context=None):
+    results = Axe().run(page, context=context)
     return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
         for v in results.response["violations"]
@@ -65,6 +65,8 @@ def test_register_then_material_by_link_then_progress_table(live_server, page, b
     page.get_by_role("button", name="Jelenléti ív mentése").click()
     expect(page.get_by_text("A jelenléti ív elmentve (3 változás).")).to_be_visible()
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-register.png"), full_page=True)
+    # The shared navigation bar is checked by its owners; here: the register itself.
+    assert _serious_violations(page, context="#main") == []
     assert dict(Attendance.objects.filter(session=session).values_list("registration_id", "status")) == {
         odon.pk: "present", reka.pk: "late", imre.pk: "excused",
     }
@@ -117,6 +119,7 @@ def test_register_then_material_by_link_then_progress_table(live_server, page, b
     assert "✓" in row.inner_text() and "2/2 (2)" in row.inner_text()
     assert "1 / 6" in row.inner_text()
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-progress-table.png"), full_page=True)
+    assert _serious_violations(page, context="#main") == []
 
     # The course page: the attendance grid with hours and completion so far, and the personal links.
     page.goto(f"{live_server.url}/kepzesek/{course.pk}/")
@@ -124,6 +127,7 @@ def test_register_then_material_by_link_then_progress_table(live_server, page, b
     assert "K" in grid_row.inner_text() and "1 / 4" in grid_row.inner_text()
     expect(page.locator(f"input[value$='/kepzesek/tananyag/{link.token}/']")).to_be_visible()
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-course-page.png"), full_page=True)
+    assert _serious_violations(page, context="#main") == []
 
 
 def test_learning_pages_with_keyboard_alone_and_in_large_text(live_server, chromium, trainer, artifacts_dir):
@@ -166,6 +170,9 @@ def test_learning_pages_with_keyboard_alone_and_in_large_text(live_server, chrom
     assert outline not in ("nonenone", "none")
     assert _no_horizontal_scroll(page)
     page.screenshot(path=os.path.join(artifacts_dir, "trainings-lesson-large-text.png"), full_page=True)
+
+    page.set_viewport_size({"width": 1280, "height": 900})  # desktop: the whole page, navigation bar included
+    assert _serious_violations(page) == []
 
     page.goto(f"{live_server.url}/kepzesek/tananyag/{link.token}/")
     assert page.evaluate("document.documentElement.classList.contains('text-large')")  # remembered
