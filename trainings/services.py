@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -209,9 +210,14 @@ def issue_material_link(*, registration: Registration, issued_by=None) -> Materi
 
 def issue_material_links_for_course(*, course, issued_by=None) -> int:
     """Issue a link to every confirmed trainee of the course who has no active one; returns how many."""
-    pending = Registration.objects.filter(course=course, status=RegistrationStatus.CONFIRMED).exclude(
-        material_links__revoked_at__isnull=True, material_links__expires_at__gt=timezone.now()
-    ).select_related("course__site__programme")
+    active = MaterialLink.objects.filter(
+        registration_id=OuterRef("pk"), revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    pending = (
+        Registration.objects.filter(course=course, status=RegistrationStatus.CONFIRMED)
+        .exclude(Exists(active))
+        .select_related("course__site__programme")
+    )
     count = 0
     for registration in pending:
         issue_material_link(registration=registration, issued_by=issued_by)

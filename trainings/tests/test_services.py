@@ -167,6 +167,10 @@ def test_issue_links_for_a_course_skips_those_who_have_one(staff):
     services.issue_material_link(registration=a)
     assert services.issue_material_links_for_course(course=course, issued_by=staff) == 1
     assert services.issue_material_links_for_course(course=course, issued_by=staff) == 0
+    # An expired link does not count as having one: a fresh link is issued in its place.
+    MaterialLink.objects.filter(registration=a).update(expires_at=timezone.now() - datetime.timedelta(days=1))
+    assert services.issue_material_links_for_course(course=course, issued_by=staff) == 1
+    assert MaterialLink.objects.get(registration=a, revoked_at__isnull=True).is_active
 
 
 def test_quiz_wrong_then_right_keeps_last_and_best_score():
