@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import EventStatus, InfoDay
