@@ -7,8 +7,8 @@ from .models import OutboxMessage
 
 def outbox_messages():
     return OutboxMessage.objects.select_related(
-        "registration__participant", "registration__info_day", "registration__course",
-        "info_day", "course", "session__course", "user",
+        "registration__participant", "registration__info_day__region", "registration__info_day__library",
+        "registration__course", "info_day__region", "info_day__library", "course", "session__course", "user",
     ).order_by("-due_at", "-id")
 
 

@@ -488,6 +488,16 @@ def test_bad_filter_input_is_reported_and_lists_nothing_wrong(login, staff):
     assert body.count("invalid-feedback") == 2 and 'value="bogus"' not in body
 
 
+def test_outbox_page_queries_do_not_grow_with_rows(django_capture_on_commit_callbacks, login, staff,
+                                                   django_assert_max_num_queries):
+    for _ in range(12):
+        _register(InfoDayFactory(title=""), django_capture_on_commit_callbacks)
+    client = login(staff)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("notifications:outbox"))
+    assert response.status_code == 200 and response.content.decode().count("Újraküldés") == 0
+
+
 def test_outbox_page_is_for_staff_only(login, coordinator, client):
     assert login(coordinator).get(reverse("notifications:outbox")).status_code == 403
     client.logout()
