@@ -9,10 +9,11 @@ Definitions (DESIGN.md, "The reports the funder expects"):
 - info-day *registered* = confirmed registrations; *attended* = info-day attendance rows
   (``session`` NULL) with status present or late, whatever the registration's status (a
   walk-in or someone on the waiting list who came counts as attended, a no-show does not);
-- *trainees* = confirmed course registrations; *completions* come from
+- *trainees* = confirmed course registrations; *completions* = trainees who completed by
   ``trainings.completion.annotate_completion`` (the one place of that rule);
 - *training hours delivered* = attended (present/late) course sessions × the programme's
-  session hours, summed over trainees (the same hours the completion rule counts);
+  session hours, summed over trainees (the same hours the completion rule and the course
+  pages count);
 - the *state* of a figure against its target: below minimum, in band, or full.
 
 ``programme_indicators`` is read by the staff dashboard, the funder's viewer and the PDF
@@ -26,7 +27,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Min, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,7 @@ from events.models import EventStatus, InfoDay, Programme, Region
 from participants.models import Registration, RegistrationStatus, TargetGroup
 from trainings.completion import ATTENDED, annotate_completion, annotate_completion_outlook
 from trainings.models import Attendance, Course, Session, TrainingSite
+from trainings.selectors import info_days_missing_register, sessions_missing_register
 
 ALERT_WINDOW_DAYS = 14
 
@@ -314,7 +316,8 @@ def programme_indicators(programme: Programme, *, now: datetime.datetime | None 
     attendance = (
         Attendance.objects.filter(
             Q(session__isnull=True, registration__info_day_id__in=info_day_ids)
-            | Q(session__isnull=False, registration__course_id__in=course_ids)
+            | Q(session__isnull=False, registration__course_id__in=course_ids,
+                registration__status=RegistrationStatus.CONFIRMED)
         )
         .values("registration__info_day_id", "registration__course_id", "registration__participant__target_group")
         .annotate(attended=Count("id", filter=Q(status__in=ATTENDED)), recorded=Count("id"))
@@ -330,7 +333,7 @@ def programme_indicators(programme: Programme, *, now: datetime.datetime | None 
             cell.attended_sessions += row["attended"]
             cell.training_hours += row["attended"] * hours_per_session
 
-    candidates = Registration.objects.filter(course_id__in=course_ids)
+    candidates = Registration.objects.filter(course_id__in=course_ids, status=RegistrationStatus.CONFIRMED)
     if programme.completion_min_sessions > 0:
         # Only people with some session attendance can meet the rule; skipping the rest keeps
         # the completion query small when the waiting lists are long. The rule itself stays in
@@ -473,17 +476,17 @@ def programme_alerts(indicators: ProgrammeIndicators) -> Alerts:
         ):
             below.append(row)
 
-    missing = [row.info_day for row in indicators.info_days
-               if row.info_day.status != EventStatus.CANCELLED and row.info_day.date < today
-               and not row.attendance_recorded]
+    # "Missing register" is the trainings app's rule (ended, not cancelled, no attendance row).
+    missing = list(
+        info_days_missing_register(InfoDay.objects.filter(pk__in=[r.info_day.pk for r in indicators.info_days]), now)
+        .select_related("library").order_by("date")
+    )
     course_ids = [row.course.pk for row in indicators.courses if row.course.status != EventStatus.CANCELLED]
-    sessions = list(
-        Session.objects.filter(course_id__in=course_ids, starts_at__lte=now)
-        .filter(~Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))
+    missing += list(
+        sessions_missing_register(Session.objects.filter(course_id__in=course_ids), now)
         .select_related("course__site__library")
         .order_by("starts_at")
     )
-    missing.extend(sessions)
 
     at_risk_ids = (
         annotate_completion_outlook(

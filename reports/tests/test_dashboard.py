@@ -10,7 +10,9 @@ from events.models import Programme
 from participants.demo_data import create_demo_participants
 from reports.selectors import programme_indicators
 
-from .factories import mixed_programme
+from menet_portal.tests.factories import ProgrammeFactory, TrainingSiteFactory
+
+from .factories import course_with_sessions, mixed_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +106,13 @@ def test_indicator_export(login, staff, fmt):
 
 def test_indicator_export_refuses_unknown_format(login, staff):
     assert login(staff).get(reverse("reports:indicator_export"), {"format": "pdf"}).status_code == 400
+
+
+def test_missing_attendance_alert_links_to_the_register(login, staff):
+    Programme.objects.all().delete()
+    programme = ProgrammeFactory()
+    course, sessions = course_with_sessions(site=TrainingSiteFactory(programme=programme),
+                                            starts=timezone.now() - datetime.timedelta(days=2))
+    body = login(staff).get(reverse("reports:staff_home")).content.decode()
+    assert 'id="alert-attendance-missing"' in body
+    assert reverse("trainings:session_register", args=[sessions[0].pk]) in body

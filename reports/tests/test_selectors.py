@@ -78,10 +78,10 @@ def _expected(programme):
             continue
         if a.session_id is None and reg.info_day_id in days:
             bump("attended", 1, days[reg.info_day_id], reg.participant.target_group)
-        if a.session_id is not None and reg.course_id in courses:
+        if a.session_id is not None and reg.course_id in courses and reg.status == RegistrationStatus.CONFIRMED:
             bump("hours", Decimal(programme.session_hours), courses[reg.course_id], reg.participant.target_group)
     for r in regs:
-        if r.course_id not in courses:
+        if r.course_id not in courses or r.status != RegistrationStatus.CONFIRMED:
             continue
         mine = [a for a in atts if a.registration_id == r.pk and a.session_id is not None]
         attended = sum(a.status in ATTENDED for a in mine)
@@ -232,3 +232,36 @@ def test_alerts():
     assert far not in [getattr(r, "info_day", None) for r in alerts.below_minimum]
     assert alerts.attendance_missing == [sessions[1]]
     assert [(row.course, n) for row, n in alerts.completion_at_risk] == [(course, 1)]
+
+
+def test_only_trainees_complete_and_count_hours():
+    """A cancelled or waiting course registration with attendance rows is neither a completion
+    nor training hours (the course pages count the same way)."""
+    programme = ProgrammeFactory()
+    course, sessions = course_with_sessions(
+        site=TrainingSiteFactory(programme=programme), starts=timezone.now() - datetime.timedelta(days=40)
+    )
+    trainee = RegistrationFactory(info_day=None, course=course)
+    dropped = RegistrationFactory(info_day=None, course=course, status=RegistrationStatus.CANCELLED,
+                                  cancelled_at=timezone.now())
+    for reg in (trainee, dropped):
+        for session in sessions:
+            AttendanceFactory(registration=reg, session=session, status="present")
+    ind = programme_indicators(programme)
+    assert (ind.trainees.value, ind.completions.value, ind.training_hours.value) == (1, 1, 16)
+
+
+def test_attendance_missing_follows_the_register_rule():
+    """Sessions still running are not yet missing; ended ones without a register are; so are past info days."""
+    programme = ProgrammeFactory()
+    now = timezone.now()
+    course, _ = course_with_sessions(site=TrainingSiteFactory(programme=programme),
+                                     starts=now - datetime.timedelta(days=7, hours=1))
+    session_1, session_2 = course.sessions.order_by("number")[:2]  # 7 days ago (ended), running now
+    day = InfoDayFactory(programme=programme, date=timezone.localdate() - datetime.timedelta(days=2))
+    alerts = programme_alerts(programme_indicators(programme))
+    assert day in alerts.attendance_missing and session_1 in alerts.attendance_missing
+    assert session_2 not in alerts.attendance_missing
+    AttendanceFactory(registration=RegistrationFactory(info_day=day), status="absent")
+    alerts = programme_alerts(programme_indicators(programme))
+    assert day not in alerts.attendance_missing
