@@ -43,8 +43,8 @@ class EventOverviewRow:
     confirmed: int
     waitlisted: int
     next_date: datetime.date | datetime.datetime | None
-    attendance_done: int  # info day: attendance rows; course: sessions with attendance
-    attendance_due: int  # info day: 1 if the day has passed; course: sessions started
+    attendance_done: int  # info day: 1 if any attendance row; course: ended sessions with attendance
+    attendance_due: int  # info day: 1 once it has ended; course: sessions ended
 
     @property
     def kind_label(self):
@@ -80,7 +80,8 @@ def event_overview(*, info_days, courses, now=None) -> list[EventOverviewRow]:
     from trainings.models import Attendance, Session
 
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    local = timezone.localtime(now)
+    today = local.date()
 
     def reg_count(field, status):
         return _count(Registration.objects.filter(**{field: OuterRef("pk")}, status=status))
@@ -90,7 +91,8 @@ def event_overview(*, info_days, courses, now=None) -> list[EventOverviewRow]:
         waitlisted=reg_count("info_day_id", RegistrationStatus.WAITLISTED),
         attendance_rows=_count(Attendance.objects.filter(registration__info_day_id=OuterRef("pk"), session__isnull=True)),
     )
-    started = Session.objects.filter(course_id=OuterRef("pk"), starts_at__lte=now)
+    # Attendance is due once a session has ended (the trainings app's register rule).
+    started = Session.objects.filter(course_id=OuterRef("pk"), ends_at__lte=now)
     course_qs = courses.select_related("site__library__county__region", "site__programme").annotate(
         confirmed=reg_count("course_id", RegistrationStatus.CONFIRMED),
         waitlisted=reg_count("course_id", RegistrationStatus.WAITLISTED),
@@ -104,7 +106,8 @@ def event_overview(*, info_days, courses, now=None) -> list[EventOverviewRow]:
         EventOverviewRow(
             kind="info_day", event=d, region=d.region, library=d.library, capacity=d.capacity, minimum=d.minimum,
             confirmed=d.confirmed, waitlisted=d.waitlisted, next_date=d.date if d.date >= today else None,
-            attendance_done=min(d.attendance_rows, 1), attendance_due=1 if d.date < today else 0,
+            attendance_done=min(d.attendance_rows, 1),
+            attendance_due=1 if (d.date, d.end_time) <= (today, local.time()) else 0,
         )
         for d in days
     ]
