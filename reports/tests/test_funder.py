@@ -34,6 +34,7 @@ def test_funder_sees_no_personal_data_anywhere(login, funder):
         "export_csv": client.get(reverse("reports:indicator_export"), {"format": "csv"}),
         "export_xlsx": client.get(reverse("reports:indicator_export"), {"format": "xlsx"}),
         "info_days": client.get(reverse("events:info_day_list")),
+        "report_archive": client.get(reverse("report_documents:archive")),
     }
     assert all(r.status_code == 200 for r in opened.values()), {k: r.status_code for k, r in opened.items()}
     import io
