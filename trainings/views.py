@@ -57,10 +57,12 @@ def trainer_home(request):
             "title"
         )
     )
+    learners = selectors.learners_by_course(courses)
     missing = []
     for course in course_list:
         course.session_list = _sessions_with_state(course.sessions.all())
         course.completed_count = completed.get(course.pk, 0)
+        course.learner_count = learners.get(course.pk, 0)
         missing += [s for s in course.session_list if s.register_state == selectors.RegisterState.MISSING]
     return render(request, "trainings/trainer_home.html", {"courses": course_list, "missing": missing})
 

@@ -114,6 +114,8 @@ def test_register_then_material_by_link_then_progress_table(live_server, page, b
     assert (progress.quiz_attempts, progress.quiz_best_score, progress.quiz_max_score) == (2, 2, 2)
 
     # The trainer's progress table shows it.
+    page.goto(f"{live_server.url}/kepzesek/oktato/")
+    expect(page.get_by_text("1 képzett nyitotta meg")).to_be_visible()
     page.goto(f"{live_server.url}/kepzesek/{course.pk}/haladas/")
     row = page.get_by_role("row", name="Czakó Réka", exact=False)
     assert "✓" in row.inner_text() and "2/2 (2)" in row.inner_text()
@@ -173,6 +175,7 @@ def test_learning_pages_with_keyboard_alone_and_in_large_text(live_server, chrom
 
     page.set_viewport_size({"width": 1280, "height": 900})  # desktop: the whole page, navigation bar included
     assert _serious_violations(page) == []
+    page.screenshot(path=os.path.join(artifacts_dir, "trainings-lesson-desktop-large-text.png"), full_page=True)
 
     page.goto(f"{live_server.url}/kepzesek/tananyag/{link.token}/")
     assert page.evaluate("document.documentElement.classList.contains('text-large')")  # remembered
