@@ -511,3 +511,41 @@ def test_send_due_reminders_command_runs_one_pass(django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_due_reminders")
     assert "reminders=1" in capsys.readouterr().out and len(mail.outbox) == 1
+
+
+def test_a_reminder_reached_only_after_its_window_is_missed_not_sent(django_capture_on_commit_callbacks, clock):
+    clock.set(local(2026, 11, 1, 12, 0))
+    RegistrationFactory(info_day=InfoDayFactory(date=datetime.date(2026, 11, 20)))
+    clock.set(local(2026, 11, 17, 9, 0))
+    with mock.patch("menet_portal.notifications.outbox.publish", return_value=True):
+        outbox.dispatch_due()  # written and queued, but no worker ran for days
+    row = _reminders().get()
+    clock.set(local(2026, 11, 19, 9, 0))  # the 1-day reminder is due: the 3-day one is pointless now
+    assert outbox.deliver(row.pk) == OutboxStatus.MISSED
+    assert mail.outbox == []
+
+
+def test_beat_runs_the_dispatcher_task(django_capture_on_commit_callbacks, clock, settings):
+    from menet_portal.celery import app
+    from menet_portal.tasks import dispatch_due_messages
+
+    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-due-messages"]
+    assert entry["task"] in app.tasks and entry["schedule"] <= 300
+    clock.set(local(2026, 11, 1, 12, 0))
+    RegistrationFactory(info_day=InfoDayFactory(date=datetime.date(2026, 11, 20)))
+    clock.set(local(2026, 11, 17, 9, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch_due_messages.delay()
+    assert len(mail.outbox) == 1 and _reminders().get().status == OutboxStatus.SENT
+
+
+def test_the_database_refuses_a_second_copy_of_a_message():
+    from django.db import IntegrityError
+
+    fields = {"kind": MessageKind.COORDINATOR_DIGEST, "recipient": "koord@example.hu",
+              "subject_key": "user:1", "slot": "2026-W49"}
+    OutboxMessage.objects.create(**fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboxMessage.objects.create(**fields)
+    OutboxMessage.objects.create(**{**fields, "slot": "2026-W50"})  # next week's is another message
+    assert OutboxMessage.objects.count() == 2
