@@ -81,7 +81,8 @@ def _library_of(key, target):
 
 
 def _title_of(kind, key, target):
-    label = documents.KINDS[kind].label
+    label = str(documents.KINDS[kind].label)
+    label = label[:1].upper() + label[1:]
     if key == "registration":
         return f"{label} – {target.participant.full_name} ({target.course})"[:300]
     return f"{label} – {target}"[:300]
