@@ -111,8 +111,12 @@ def generate(*, report_id: int, raise_errors: bool = False) -> GeneratedReport:
         return store(report=report, content=pdf.content, page_count=pdf.page_count)
     except Exception as exc:
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else _("A jelentés nem készült el: %(error)s") % {"error": exc}
-        logger.exception("Report %s failed", report_id) if not isinstance(exc, ValidationError) else None
-        GeneratedReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=message[:2000])
+        if not isinstance(exc, ValidationError):
+            logger.exception("Report %s failed", report_id)
+        # A concurrent run that already stored the file wins: a done report never turns into a failed one.
+        GeneratedReport.objects.filter(pk=report.pk).exclude(status=ReportStatus.DONE).update(
+            status=ReportStatus.FAILED, error=message[:2000]
+        )
         if raise_errors:
             raise
         report.refresh_from_db()

@@ -114,3 +114,23 @@ def test_a_long_sheet_goes_to_the_celery_task(settings, staff, django_capture_on
     callbacks[0]()
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE and report.progress == 100
+
+
+def test_a_second_concurrent_run_does_not_spoil_a_done_report(monkeypatch):
+    """Two deliveries of the same task: the one that stores second leaves the row done, with the first file."""
+    info_day = InfoDayFactory()
+    register_people(names=ACCENTED[:2], info_day=info_day)
+    report = GeneratedReport.objects.create(kind=ReportKind.ATTENDANCE, parameters={"info_day": info_day.pk}, title="x")
+    real = archive.html_to_pdf
+    raced = []
+
+    def racing(html, **kwargs):
+        if not raced:
+            raced.append(True)
+            archive.generate(report_id=report.pk)  # the other delivery finishes first
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(archive, "html_to_pdf", racing)
+    result = archive.generate(report_id=report.pk)
+    assert result.status == ReportStatus.DONE and result.error == ""
+    assert archive.read_verified(result)
