@@ -30,11 +30,11 @@ def test_staff_generates_progress_report_downloads_and_finalises(live_server, pa
     assert _serious_violations(page) == []
 
     page.get_by_role("button", name="Szakmai beszámoló (PDF)").first.click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url("**/archivum/*/", timeout=60000)
+    download_link = page.get_by_role("link", name="PDF letöltése")
+    download_link.wait_for(timeout=60000)  # the (eager) task may still be finishing: the page polls
     report = GeneratedReport.objects.get(kind=ReportKind.PROGRESS, parameters={"programme": programme.pk})
     assert report.status == ReportStatus.DONE
-    download_link = page.get_by_role("link", name="PDF letöltése")
-    download_link.wait_for()
     page.screenshot(path=os.path.join(artifacts_dir, "reports-detail-done.png"), full_page=True)
     with page.expect_download() as info:
         download_link.click()
@@ -80,6 +80,6 @@ def test_coordinator_prints_an_attendance_sheet(live_server, page, browser_login
     page.wait_for_load_state("networkidle")
     page.screenshot(path=os.path.join(artifacts_dir, "reports-documents-home-coordinator.png"), full_page=True)
     page.get_by_role("button", name="Jelenléti ív").first.click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_role("link", name="PDF letöltése").is_visible()
+    page.wait_for_url("**/archivum/*/", timeout=60000)
+    page.get_by_role("link", name="PDF letöltése").wait_for(timeout=60000)
     assert page.get_by_role("button", name="Törlés").count() == 0  # coordinators do not delete archived reports
