@@ -8,6 +8,8 @@ from reports import archive
 from reports.models import GeneratedReport, ReportKind, ReportStatus
 
 from .conftest import pdf_pages
+from menet_portal.tests.factories import get_region
+
 from .factories import mixed_programme
 
 TASK = "reports.tasks.generate_report_task"
@@ -16,6 +18,7 @@ TASK = "reports.tasks.generate_report_task"
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_progress_report_rendered_by_a_real_worker(real_worker, staff):  # noqa: F811
+    get_region()  # re-seeds the regions a transactional test's flush removed, so they are distinct
     programme = mixed_programme(people=8)
     report = archive.request_report(kind=ReportKind.PROGRESS, parameters={"programme": programme.pk}, user=staff)
     assert report.status == ReportStatus.PENDING  # the request returned before rendering
