@@ -38,6 +38,13 @@ def get_region(name=None):
     return qs.get(name=name) if name else qs.order_by("?").first()
 
 
+def free_region(programme):
+    """A region that has no info day yet in this programme (one per region per programme)."""
+    get_region()
+    region = Region.objects.exclude(info_days__programme=programme).order_by("?").first()
+    return region or get_region()
+
+
 def _tax_number(n):
     core = f"{2000000 + n:07d}"
     return f"{core}{tax_number_check_digit(core)}-2-41"
@@ -111,7 +118,7 @@ class InfoDayFactory(factory.django.DjangoModelFactory):
         model = InfoDay
 
     programme = factory.SubFactory(ProgrammeFactory)
-    region = factory.LazyFunction(get_region)
+    region = factory.LazyAttribute(lambda day: free_region(day.programme))
     library = factory.SubFactory(LibraryFactory)
     date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
     capacity = 30
