@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .notifications.models import OutboxMessage
 
 
 @admin.register(User)
@@ -14,3 +15,15 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["library"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Szerepkör"), {"fields": ["role", "library", "phone"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Szerepkör"), {"fields": ["role", "library"]}),)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Read-mostly: the outbox is written by the notification services, resent from the staff outbox page."""
+
+    list_display = ["kind", "recipient", "status", "due_at", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["recipient", "subject_key", "last_error"]
+    date_hierarchy = "due_at"
+    raw_id_fields = ["registration", "info_day", "course", "session", "user"]
+    readonly_fields = ["created_at", "updated_at", "queued_at", "sent_at", "attempts", "last_error"]
