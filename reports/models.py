@@ -6,12 +6,13 @@ finalise the one that was sent: a finalised report can no longer be deleted or r
 (enforced by the archive service, the model, and on PostgreSQL by a trigger).
 """
 
+import os
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,14 +20,12 @@ class ArchiveStorage(FileSystemStorage):
     """Files live outside MEDIA_ROOT (never served as plain media): only the download view,
     which checks scope, hands them out. The location is read from settings at use time."""
 
-    @cached_property
+    @property
     def base_location(self):
         return str(settings.REPORTS_ARCHIVE_ROOT)
 
     @property
     def location(self):
-        import os
-
         return os.path.abspath(str(settings.REPORTS_ARCHIVE_ROOT))
 
     def deconstruct(self):

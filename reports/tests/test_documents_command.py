@@ -34,7 +34,7 @@ def test_render_report_session_and_progress(tmp_path):
 def test_render_report_bad_input_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="pontosan egy"):
         call_command("render_report", "attendance", "--course", "1", "--out", str(tmp_path / "x.pdf"))
-    with pytest.raises(CommandError, match="Not found"):
+    with pytest.raises(CommandError, match="Nincs ilyen"):
         call_command("render_report", "attendance", "--event", "999999", "--out", str(tmp_path / "x.pdf"))
     assert not (tmp_path / "x.pdf").exists()
     assert not GeneratedReport.objects.exists()

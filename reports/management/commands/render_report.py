@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from events.models import Programme
 from reports import archive
@@ -41,14 +42,14 @@ class Command(BaseCommand):
         if not parameters and kind in PROGRAMME_KINDS:
             current = Programme.objects.order_by("-start_date").first()
             if current is None:
-                raise CommandError("There is no programme yet: run seed_programme first.")
+                raise CommandError(_("Még nincs program: futtassa előbb a seed_programme parancsot."))
             parameters = {"programme": current.pk}
         try:
             report = archive.request_report(kind=kind, parameters=parameters, user=None, run_now=True)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except ObjectDoesNotExist as exc:
-            raise CommandError(f"Not found: {parameters}") from exc
+            raise CommandError(_("Nincs ilyen: %(parameters)s") % {"parameters": parameters}) from exc
         path = Path(out)
         path.write_bytes(archive.read_verified(report))
         self.stdout.write(self.style.SUCCESS(
