@@ -116,3 +116,20 @@ def test_missing_attendance_alert_links_to_the_register(login, staff):
     body = login(staff).get(reverse("reports:staff_home")).content.decode()
     assert 'id="alert-attendance-missing"' in body
     assert reverse("trainings:session_register", args=[sessions[0].pk]) in body
+
+
+def test_every_dashboard_link_opens_for_staff(login, staff):
+    """The list behind each figure exists and opens (no dead link, no link to a foreign page)."""
+    programme = mixed_programme(seed=3, people=10)
+    Programme.objects.exclude(pk=programme.pk).delete()
+    client = login(staff)
+    body = client.get(reverse("reports:staff_home")).content.decode()
+    links = set(re.findall(r'href="(/[^"]*)"', body))
+    checked = 0
+    for link in sorted(links):
+        if link.startswith(("/static/", "/admin/")) or "letoltes" in link:
+            continue
+        response = client.get(link.replace("&amp;", "&"), follow=True)
+        assert response.status_code == 200, link
+        checked += 1
+    assert checked >= 15
