@@ -238,8 +238,12 @@ def outside_active_age(*, target_group: str, birth_year: int, today=None) -> boo
     return not (ACTIVE_AGE[0] <= age <= ACTIVE_AGE[1])
 
 
-def _organisation_for(data: dict):
-    """Find the organisation by tax number, or create it; ``None`` for citizens."""
+def _organisation_for(data: dict, *, correct: bool = False):
+    """Find the organisation by tax number, or create it; ``None`` for citizens.
+
+    With ``correct`` (editing a participant) a found organisation takes the typed name and size
+    band, and its kind when it stays in the same target group.
+    """
     from .models import Organisation, TargetGroup
 
     if data["target_group"] == TargetGroup.CITIZEN:
@@ -254,13 +258,21 @@ def _organisation_for(data: dict):
         )
         organisation.full_clean()
         organisation.save()
+    elif correct:
+        organisation.name = data["organisation_name"].strip() or organisation.name
+        if data["target_group"] == TargetGroup.BUSINESS:
+            organisation.size_band = data.get("size_band") or organisation.size_band
+        if data.get("organisation_kind") and organisation.target_group == data["target_group"]:
+            organisation.kind = data["organisation_kind"]
+        organisation.full_clean()
+        organisation.save()
     return organisation
 
 
 PERSON_FIELDS = ("family_name", "given_name", "email", "phone", "birth_year", "settlement", "county", "target_group")
 
 
-def _apply_person_data(participant: Participant, data: dict) -> None:
+def _apply_person_data(participant: Participant, data: dict, *, correct_organisation: bool = False) -> None:
     from .validators import normalise_phone
 
     for field in PERSON_FIELDS:
@@ -270,7 +282,7 @@ def _apply_person_data(participant: Participant, data: dict) -> None:
     participant.settlement = participant.settlement.strip()
     participant.email = (participant.email or "").strip()
     participant.phone = normalise_phone(participant.phone or "")
-    participant.organisation = _organisation_for(data)
+    participant.organisation = _organisation_for(data, correct=correct_organisation)
 
 
 def create_participant(*, data: dict, library=None, use_existing=None, allow_known: bool = False) -> tuple[Participant, bool]:
@@ -323,7 +335,7 @@ def update_participant(*, participant: Participant, data: dict) -> Participant:
         )
         if others.exists():
             raise DuplicateParticipant(others)
-        _apply_person_data(participant, data)
+        _apply_person_data(participant, data, correct_organisation=True)
         participant.full_clean()
         participant.save()
         return participant

@@ -90,3 +90,15 @@ def test_outside_active_age_only_warns_for_citizens(group, year, warned):
     import datetime
 
     assert outside_active_age(target_group=group, birth_year=year, today=datetime.date(2026, 11, 25)) is warned
+
+
+def test_editing_corrects_the_organisation_found_by_tax_number():
+    person, _ = create_participant(data=business_data(tax_number="10773381-2-44"))
+    updated = update_participant(participant=person, data=business_data(
+        tax_number="10773381-2-44", organisation_name="Példa és Társa Bt.", size_band="small"))
+    assert updated.organisation_id == person.organisation_id
+    assert updated.organisation.name == "Példa és Társa Bt." and updated.organisation.size_band == "small"
+    # Someone else typing another name for the same tax number does not rename it.
+    other, _ = create_participant(data=business_data(
+        tax_number="10773381-2-44", organisation_name="Elírt Név", email="x@example.hu", given_name="Xénia"))
+    assert other.organisation.name == "Példa és Társa Bt."
