@@ -219,3 +219,11 @@ def test_every_coordinator_url_answers_404_for_another_librarys_ids(login, coord
     assert "event" in response.context["form"].errors and Registration.objects.count() == 1
     response = client.post(reverse("participants:import_upload"), {"event": f"info_day:{other_day.pk}"})
     assert "event" in response.context["form"].errors
+
+
+def test_form_works_without_javascript(login, coordinator):
+    """The organisation fields are in the page and visible; the script only hides them for citizens."""
+    body = login(coordinator).get(reverse("participants:participant_create")).content.decode()
+    assert 'id="organisation-fields"' in body and 'name="tax_number"' in body and 'name="size_band"' in body
+    assert 'id="organisation-fields" hidden' not in body
+    assert "participants/participant_form.js" in body
