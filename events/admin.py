@@ -1,36 +1,38 @@
 from django.contrib import admin
 
+from menet_portal.admin_access import ProgrammeStaffAdmin, ProgrammeStaffInline
+
 from .models import County, InfoDay, Library, Programme, Region
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ProgrammeStaffAdmin):
     list_display = ["name", "funder", "grant_number", "start_date", "end_date"]
     search_fields = ["name", "project_title", "grant_number"]
     list_filter = ["funder"]
 
 
-class CountyInline(admin.TabularInline):
+class CountyInline(ProgrammeStaffInline, admin.TabularInline):
     model = County
     extra = 0
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ProgrammeStaffAdmin):
     list_display = ["name", "code", "position"]
     search_fields = ["name"]
     inlines = [CountyInline]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(ProgrammeStaffAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
 
 
 @admin.register(Library)
-class LibraryAdmin(admin.ModelAdmin):
+class LibraryAdmin(ProgrammeStaffAdmin):
     list_display = ["name", "settlement", "county", "contact_name", "email"]
     list_filter = ["county__region", "county"]
     list_select_related = ["county"]
@@ -38,7 +40,7 @@ class LibraryAdmin(admin.ModelAdmin):
 
 
 @admin.register(InfoDay)
-class InfoDayAdmin(admin.ModelAdmin):
+class InfoDayAdmin(ProgrammeStaffAdmin):
     list_display = ["__str__", "region", "library", "date", "start_time", "capacity", "minimum", "status"]
     list_filter = ["status", "region", "programme"]
     list_select_related = ["region", "library"]

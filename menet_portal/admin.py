@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_access import ProgrammeStaffAdmin
 from .models import User
 from .notifications.models import OutboxMessage
 
@@ -18,7 +19,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ProgrammeStaffAdmin):
     """Read-mostly: the outbox is written by the notification services, resent from the staff outbox page."""
 
     list_display = ["kind", "recipient", "status", "due_at", "attempts", "sent_at"]

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from menet_portal.admin_access import ProgrammeStaffAdmin, ProgrammeStaffInline, ReadOnlyAdmin
 from participants.models import RegistrationStatus
 
 from . import services
@@ -15,52 +16,14 @@ from .models import (
     LearningModule,
     Lesson,
     LessonImage,
+    LessonProgress,
     MaterialLink,
     Question,
+    QuizAttempt,
     Session,
     TrainingSite,
 )
 from .rendering import render_lesson_markdown
-
-
-
-class ProgrammeStaffAdmin(admin.ModelAdmin):
-    """MKE staff (role "staff" with admin access) manage trainings and the learning material
-    without per-model permissions being handed out one by one; others need the usual permissions."""
-
-    @staticmethod
-    def _is_programme_staff(request):
-        user = request.user
-        return user.is_active and user.is_staff and getattr(user, "is_programme_staff", False)
-
-    def has_module_permission(self, request):
-        return self._is_programme_staff(request) or super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_programme_staff(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return self._is_programme_staff(request) or super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._is_programme_staff(request) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._is_programme_staff(request) or super().has_delete_permission(request, obj)
-
-
-class ProgrammeStaffInline:
-    def has_view_permission(self, request, obj=None):
-        return ProgrammeStaffAdmin._is_programme_staff(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return ProgrammeStaffAdmin._is_programme_staff(request) or super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return ProgrammeStaffAdmin._is_programme_staff(request) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return ProgrammeStaffAdmin._is_programme_staff(request) or super().has_delete_permission(request, obj)
 
 
 class CourseInline(ProgrammeStaffInline, admin.TabularInline):
@@ -234,3 +197,20 @@ class MaterialLinkAdmin(ProgrammeStaffAdmin):
     @admin.display(description=_("Állapot"))
     def state(self, obj):
         return format_html('<span>{}</span>', _("érvényes") if obj.is_active else _("nem érvényes"))
+
+
+@admin.register(LessonProgress)
+class LessonProgressAdmin(ReadOnlyAdmin):
+    list_display = ["registration", "lesson", "opened_at", "read_at", "quiz_attempts", "quiz_best_score", "quiz_max_score"]
+    list_filter = ["lesson__module", "read_at"]
+    list_select_related = ["registration__participant", "lesson"]
+    search_fields = ["registration__participant__family_name", "registration__participant__given_name", "lesson__title"]
+
+
+@admin.register(QuizAttempt)
+class QuizAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["registration", "lesson", "score", "max_score", "created_at"]
+    list_filter = ["lesson__module"]
+    list_select_related = ["registration__participant", "lesson"]
+    search_fields = ["registration__participant__family_name", "registration__participant__given_name", "lesson__title"]
+    date_hierarchy = "created_at"

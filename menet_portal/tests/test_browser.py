@@ -16,6 +16,15 @@ def test_coordinator_home_in_hungarian_screenshot(live_server, page, browser_log
     assert page.locator("html").get_attribute("lang") == "hu"
     assert page.get_by_role("heading", name="Berzsenyi Dániel Könyvtár").is_visible()
     assert "2026. december 3." in page.content()
+    # The whole page, account bar and navigation included, has no serious accessibility problem.
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert violations == []
     path = os.path.join(artifacts_dir, "coordinator-home.png")
     page.screenshot(path=path, full_page=True)
     assert os.path.getsize(path) > 10_000
