@@ -18,10 +18,11 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,6 +63,16 @@ COLUMNS = [
 ]
 REQUIRED_COLUMNS = ["family_name", "given_name", "birth_year", "settlement", "county", "target_group", "consent"]
 HEADER_BY_FIELD = dict(COLUMNS)
+
+
+def _header_lookup() -> dict:
+    """Column titles in every interface language, and the field names: a Hungarian Excel file
+    imports the same whichever language the coordinator reads the portal in."""
+    lookup = {name: name for name, _label in COLUMNS}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            lookup |= {_key(str(label)): name for name, label in COLUMNS}
+    return lookup
 
 TARGET_GROUP_ALIASES = {
     "citizen": ["állampolgár", "allampolgar", "lakos", "magánszemély", "citizen"],
@@ -167,7 +178,7 @@ def read_file(upload) -> list[dict]:
         raise ImportFileError(_("A fájl üres.")) from None
     except csv.Error as exc:
         raise ImportFileError(_("A CSV fájl nem olvasható: %(error)s") % {"error": exc}) from None
-    header_lookup = {_key(label): name for name, label in COLUMNS} | {name: name for name, _label in COLUMNS}
+    header_lookup = _header_lookup()
     positions = {}
     for index, title in enumerate(header):
         name = header_lookup.get(_key(title).lstrip("\ufeff"))

@@ -278,3 +278,15 @@ def test_a_new_upload_replaces_the_users_unconfirmed_one_and_stale_ones_go(coord
     second = _batch(coordinator, day, good_rows())
     assert list(ParticipantImport.objects.values_list("pk", flat=True)) == [second.pk]
     assert first.pk != second.pk
+
+
+def test_hungarian_headers_read_the_same_with_the_english_interface():
+    from django.utils import translation
+
+    with translation.override("hu"):
+        content = (";".join(str(h) for h in imports.template_headers()) + "\n").encode("utf-8")
+    content += "Kovács;Anna;anna@example.hu;+36 30 123 4567;1980;Tata;Komárom-Esztergom;állampolgár;;;;;igen\n".encode("utf-8")
+    with translation.override("en"):
+        rows = imports.read_file(SimpleUploadedFile("lista.csv", content, content_type="text/csv"))
+    assert len(rows) == 1
+    assert rows[0]["family_name"] == "Kovács" and rows[0]["settlement"] == "Tata"
