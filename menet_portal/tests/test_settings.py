@@ -32,3 +32,10 @@ def test_secret_key_is_required_without_debug():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_code_only_commands_run_on_a_fresh_clone_without_secret_key():
+    env = {"DJANGO_SETTINGS_MODULE": "menet_portal.settings"}  # no DEBUG, no SECRET_KEY, SQLite default
+    result = _manage("makemigrations", "--check", "--dry-run", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
