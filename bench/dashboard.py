@@ -16,37 +16,19 @@ in this process, each page rendered through Django's test client as the demo use
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import psycopg2
+from benchdb import database_url, seed_demo_database
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "dbname=postgres user=postgres host=127.0.0.1")
 PG_DB = "menet_bench_dashboard"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-
-
-def manage(*args):
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": DB_URL, "DJANGO_SETTINGS_MODULE": "menet_portal.settings"}
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+DB_URL = database_url(PG_DB)
 
 
 def seed(participants):
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{PG_DB}"')
-        cur.execute(f'CREATE DATABASE "{PG_DB}"')
-    conn.close()
-    started = time.perf_counter()
-    manage("migrate", "--noinput", "-v0")
-    manage("seed_programme")
-    manage("seed_demo", "--participants", str(participants))
-    manage("shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
-    return time.perf_counter() - started
+    return seed_demo_database(PG_DB, participants, analyze=True)
 
 
 def measure(label, fn, repeat):

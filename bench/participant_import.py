@@ -12,28 +12,19 @@ part of the measured transaction, the e-mails are only queued (to an in-memory b
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import psycopg2
+from benchdb import database_url, manage, recreate_database
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "dbname=postgres user=postgres host=127.0.0.1")
 PG_DB = "menet_bench_import"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+DB_URL = database_url(PG_DB)
 
 
 def fresh_postgres():
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{PG_DB}"')
-        cur.execute(f'CREATE DATABASE "{PG_DB}"')
-    conn.close()
-    env = {**os.environ, "DATABASE_URL": DB_URL, "DJANGO_SETTINGS_MODULE": "menet_portal.settings_test"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    manage(recreate_database(PG_DB), "migrate", "-v0", settings="menet_portal.settings_test")
 
 
 def main():

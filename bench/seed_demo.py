@@ -8,43 +8,11 @@ whether the bulk inserts scale linearly (the goal: 100,000 participants in under
 """
 
 import argparse
-import os
-import subprocess
-import sys
 import tempfile
-import time
-from pathlib import Path
 
-import psycopg2
+from benchdb import drop_database, manage, recreate_database
 
-ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "dbname=postgres user=postgres host=127.0.0.1")
 PG_DB = "menet_bench_seed"
-
-
-def manage(db_url, *args):
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "menet_portal.settings"}
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
-def fresh_postgres():
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{PG_DB}"')
-        cur.execute(f'CREATE DATABASE "{PG_DB}"')
-    conn.close()
-    return f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-
-
-def drop_postgres():
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{PG_DB}"')
-    conn.close()
 
 
 def run(label, make_db, n):
@@ -66,9 +34,9 @@ def main():
     args = parser.parse_args()
     print(f"seed_demo --participants {args.participants} (times include process start and demo accounts)")
     try:
-        run("PostgreSQL", fresh_postgres, args.participants)
+        run("PostgreSQL", lambda: recreate_database(PG_DB), args.participants)
     finally:
-        drop_postgres()
+        drop_database(PG_DB)
     with tempfile.TemporaryDirectory() as tmp:
         counter = iter(range(10))
         run("SQLite", lambda: f"sqlite:///{tmp}/bench-{next(counter)}.sqlite3", args.participants)
