@@ -280,3 +280,18 @@ def skip_pending(queryset, reason: str) -> int:
     return queryset.filter(status=OutboxStatus.SCHEDULED).update(
         status=OutboxStatus.SKIPPED, last_error=reason, updated_at=timezone.now()
     )
+
+
+def opt_out_of_reminders(*, participant):
+    """The participant asked for no more reminders through their signed link.
+
+    Transactional messages (confirmation, promotion, cancellation) still go out; reminders
+    already in the outbox are skipped when their turn comes. Saved like any edit, so the
+    participant's history records it.
+    """
+    with transaction.atomic():
+        participant = type(participant).objects.select_for_update().get(pk=participant.pk)
+        if not participant.reminders_opt_out:
+            participant.reminders_opt_out = True
+            participant.save(update_fields=["reminders_opt_out", "updated_at"])
+    return participant

@@ -54,12 +54,8 @@ def opt_out(request, token):
         participant = participant_from_token(token)
     except (signing.BadSignature, ObjectDoesNotExist, KeyError, TypeError):
         return render(request, "notifications/opt_out.html", {"invalid": True}, status=404)
-    done = False
     if request.method == "POST":
-        if not participant.reminders_opt_out:
-            participant.reminders_opt_out = True
-            participant.save(update_fields=["reminders_opt_out", "updated_at"])
-        done = True
+        participant = outbox.opt_out_of_reminders(participant=participant)
     return render(request, "notifications/opt_out.html", {
-        "participant": participant, "done": done or participant.reminders_opt_out,
+        "participant": participant, "done": participant.reminders_opt_out,
     })
