@@ -34,11 +34,11 @@ def info_day_under_way(**kwargs):
     """An info day that started an hour ago and ends in an hour (local time)."""
     now = timezone.localtime()
     start = (now - datetime.timedelta(hours=1)).replace(second=0, microsecond=0)
-    end = now + datetime.timedelta(hours=1)
-    if start.date() != now.date() or end.date() != now.date():  # near midnight: use yesterday's whole day
-        return past_info_day(**kwargs)
-    return InfoDayFactory(date=now.date(), start_time=start.time(), end_time=end.time().replace(microsecond=0),
-                          **kwargs)
+    end = (now + datetime.timedelta(hours=1)).replace(microsecond=0)
+    # Near midnight the hour either side crosses the date: clamp to today so it is still under way.
+    start_time = start.time() if start.date() == now.date() else datetime.time(0, 0)
+    end_time = end.time() if end.date() == now.date() else datetime.time(23, 59, 59)
+    return InfoDayFactory(date=now.date(), start_time=start_time, end_time=end_time, **kwargs)
 
 
 class LearningModuleFactory(factory.django.DjangoModelFactory):
