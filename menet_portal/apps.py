@@ -7,6 +7,13 @@ class MenetPortalConfig(AppConfig):
     verbose_name = _("Portál és felhasználók")
 
     def ready(self):
+        # Every SQLite connection (the demo) gets the Hungarian collation PostgreSQL has from ICU.
+        from django.db.backends.signals import connection_created
+
+        from .db import on_connection_created
+
+        connection_created.connect(on_connection_created, dispatch_uid="sqlite-hungarian-collation")
+
         # Outbox rows are written by receivers of these signals, in the sender's transaction.
         from events.signals import event_cancelled
         from participants.signals import registration_changed
