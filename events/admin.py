@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from menet_portal.admin_access import ProgrammeStaffAdmin, ProgrammeStaffInline
+from participants.admin import CapacityThroughServicesMixin
 
 from .models import County, InfoDay, Library, Programme, Region
 
@@ -40,7 +41,7 @@ class LibraryAdmin(ProgrammeStaffAdmin):
 
 
 @admin.register(InfoDay)
-class InfoDayAdmin(ProgrammeStaffAdmin):
+class InfoDayAdmin(CapacityThroughServicesMixin, ProgrammeStaffAdmin):
     list_display = ["__str__", "region", "library", "date", "start_time", "capacity", "minimum", "status"]
     list_filter = ["status", "region", "programme"]
     list_select_related = ["region", "library"]

@@ -221,6 +221,13 @@ class Registration(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
                 name="registration_cancelled_has_time",
+                violation_error_message=_("A lemondott jelentkezésnél meg kell adni a lemondás idejét."),
+            ),
+            # A place is held from a moment: reminders and notices are reckoned from it.
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
+                name="registration_confirmed_has_time",
+                violation_error_message=_("A visszaigazolt jelentkezésnél meg kell adni a visszaigazolás idejét."),
             ),
         ]
 

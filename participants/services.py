@@ -167,6 +167,64 @@ def cancel_registration(*, registration: Registration, reason: str, cancelled_by
         return promote_from_waiting_list(event) if was_confirmed else []
 
 
+def reinstate_registration(*, registration: Registration, reinstated_by=None) -> Registration:
+    """Bring back a cancelled registration (staff). It goes through capacity like a new one:
+    a free place confirms it, a full event puts it at the end of the waiting list."""
+    registration = Registration.objects.select_related("participant").get(pk=registration.pk)
+    if registration.status != RegistrationStatus.CANCELLED:
+        raise RegistrationError(_("Csak lemondott jelentkezés állítható vissza."))
+    return register_participant(
+        participant=registration.participant, event=registration.event, source=registration.source,
+        registered_by=reinstated_by or registration.registered_by, allow_closed=True,
+    )
+
+
+def fill_from_waiting_list(*, event) -> list[Registration]:
+    """Promote from the waiting list into every free place of ``event``, in queue order (staff
+    repair, e.g. after a capacity was changed outside the portal). Returns the promoted."""
+    with transaction.atomic():
+        return promote_from_waiting_list(_lock_event(event))
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    registration: Registration  # the registration at the new event (confirmed or waitlisted)
+    promoted: list  # who took the freed place at the old event
+
+
+def _event_lock_key(event):
+    return (0 if isinstance(event, InfoDay) else 1, event.pk)
+
+
+def move_registration(*, registration: Registration, to_event, moved_by=None) -> MoveResult:
+    """Move a person from one event to another (staff, bulk moves).
+
+    The target is taken through capacity like a new registration (a full target puts them on
+    its waiting list, at the end); the old registration is cancelled with the reason
+    "Áthelyezve: …", and the place it frees promotes the first waiting there. All or nothing:
+    refused (``AlreadyRegistered``, ``EventNotOpen``, ``RegistrationError``) nothing changes.
+    """
+    with transaction.atomic():
+        registration = Registration.objects.select_related("participant").get(pk=registration.pk)
+        old_event = registration.event
+        if registration.status == RegistrationStatus.CANCELLED:
+            raise RegistrationError(_("Lemondott jelentkezés nem helyezhető át."))
+        if type(old_event) is type(to_event) and old_event.pk == to_event.pk:
+            raise RegistrationError(_("A jelentkezés már erre az eseményre szól."))
+        # Both events locked in one fixed order, so two moves in opposite directions can't deadlock.
+        for event in sorted((old_event, to_event), key=_event_lock_key):
+            _lock_event(event)
+        new = register_participant(
+            participant=registration.participant, event=to_event, source=registration.source,
+            registered_by=moved_by or registration.registered_by, allow_closed=True,
+        )
+        promoted = cancel_registration(
+            registration=registration, reason=_("Áthelyezve: %(event)s") % {"event": to_event},
+            cancelled_by=moved_by,
+        )
+        return MoveResult(registration=new, promoted=promoted)
+
+
 def change_capacity(*, event, capacity: int, changed_by=None) -> list[Registration]:
     """Set an event's capacity (MKE staff). Raising it promotes from the waiting list.
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from menet_portal.admin_access import ProgrammeStaffAdmin, ProgrammeStaffInline, ReadOnlyAdmin
+from participants.admin import CapacityThroughServicesMixin
 from participants.models import RegistrationStatus
 
 from . import services
@@ -30,6 +31,7 @@ class CourseInline(ProgrammeStaffInline, admin.TabularInline):
     model = Course
     extra = 0
     fields = ["title", "capacity", "status"]
+    readonly_fields = ["capacity"]  # changed on the course's own page, through change_capacity
     show_change_link = True
 
 
@@ -49,7 +51,7 @@ class SessionInline(ProgrammeStaffInline, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(ProgrammeStaffAdmin):
+class CourseAdmin(CapacityThroughServicesMixin, ProgrammeStaffAdmin):
     list_display = ["title", "site", "capacity", "status"]
     list_filter = ["status", "site__library__county__region"]
     list_select_related = ["site__library"]

@@ -198,6 +198,9 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     course = None
     status = RegistrationStatus.CONFIRMED
     source = RegistrationSource.COORDINATOR
+    created_at = factory.LazyFunction(lambda: timezone.now())
+    # A confirmed place has its confirmation time (a database constraint); by default the arrival.
+    confirmed_at = factory.LazyAttribute(lambda r: r.created_at if r.status == RegistrationStatus.CONFIRMED else None)
 
 
 class AttendanceFactory(factory.django.DjangoModelFactory):

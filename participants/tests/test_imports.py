@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.utils import timezone
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -137,7 +138,7 @@ def test_same_person_twice_in_the_file_or_already_registered_is_an_error():
     day = InfoDayFactory()
     registered = ParticipantFactory(email="ori.zod@example.hu")
     Registration.objects.create(participant=registered, info_day=day, status=RegistrationStatus.CONFIRMED,
-                                source=RegistrationSource.COORDINATOR)
+                                source=RegistrationSource.COORDINATOR, confirmed_at=timezone.now())
     rows = good_rows() + [good_rows()[3]]
     outcomes = imports.check_rows(imports.read_file(csv_file(rows)), day)
     assert "már jelentkezett" in outcomes[0].errors[0][1]

@@ -82,3 +82,50 @@ def test_every_change_is_signalled():
     finally:
         registration_changed.disconnect(listener)
     assert seen == ["confirmed", "waitlisted", "cancelled", "promoted"]
+
+
+# --- reinstate and move: the same capacity rule ------------------------------------------------
+
+def test_reinstating_a_cancelled_registration_takes_a_free_place_or_queues():
+    from participants.services import reinstate_registration
+
+    day = InfoDayFactory(capacity=2, minimum=1)
+    first, second, third = _fill(day, 3)
+    cancel_registration(registration=first, reason="Beteg lett.")  # third promoted
+    again = reinstate_registration(registration=first)
+    assert again.status == RegistrationStatus.WAITLISTED and again.confirmed_at is None
+    cancel_registration(registration=second, reason="Elköltözött.")  # first promoted from the queue
+    first.refresh_from_db()
+    assert first.status == RegistrationStatus.CONFIRMED and first.confirmed_at is not None
+    with pytest.raises(RegistrationError):
+        reinstate_registration(registration=first)  # not cancelled
+
+
+def test_moving_to_a_full_event_queues_and_frees_the_old_place():
+    from participants.services import move_registration
+
+    old = InfoDayFactory(capacity=1, minimum=1)
+    target = InfoDayFactory(programme=old.programme, capacity=1, minimum=1)
+    mover, waiting = _fill(old, 2)
+    _fill(target, 1)
+    result = move_registration(registration=mover, to_event=target, moved_by=None)
+    assert result.registration.info_day_id == target.pk
+    assert result.registration.status == RegistrationStatus.WAITLISTED
+    assert [p.pk for p in result.promoted] == [waiting.pk]
+    mover.refresh_from_db()
+    assert mover.status == RegistrationStatus.CANCELLED and "Áthelyezve" in mover.cancel_reason
+    assert availability(old).confirmed == 1 and availability(target).confirmed == 1
+
+
+def test_moving_to_an_event_with_room_confirms_and_refuses_a_second_registration():
+    from participants.services import move_registration
+
+    old, target = InfoDayFactory(capacity=3, minimum=1), CourseFactory(capacity=3)
+    mover = _fill(old, 1)[0]
+    result = move_registration(registration=mover, to_event=target, moved_by=None)
+    assert result.registration.course_id == target.pk and result.registration.status == RegistrationStatus.CONFIRMED
+    other = register_participant(participant=mover.participant, event=InfoDayFactory(programme=old.programme))
+    with pytest.raises(AlreadyRegistered):
+        move_registration(registration=other, to_event=target, moved_by=None)
+    with pytest.raises(RegistrationError):
+        move_registration(registration=result.registration, to_event=target, moved_by=None)
