@@ -154,6 +154,9 @@ def build_reminder(message):
         raise NotApplicable(_("A jelentkezést azóta lemondták."))
     if participant.reminders_opt_out:
         raise NotApplicable(_("A résztvevő nem kér emlékeztetőt."))
+    if registration.confirmed_at is None or registration.confirmed_at > message.due_at:
+        # The place was given after this reminder fell due: the confirmation told them instead.
+        raise NotApplicable(_("A jelentkezést az emlékeztető esedékessége után igazolták vissza."))
     event = registration.event
     if event.status not in LIVE_STATUSES:
         raise NotApplicable(_("Az esemény elmarad vagy már lezajlott."))

@@ -83,8 +83,9 @@ def _reminder_rows(*, now, registrations, subject_filter, slot_prefix, start, da
         )
         targets = (
             registrations.filter(subject_filter)
-            # Someone confirmed after a reminder fell due had just had the confirmation instead.
-            .filter(Q(confirmed_at__isnull=True) | Q(confirmed_at__lte=due))
+            # Someone confirmed after a reminder fell due had just had the confirmation instead
+            # (a confirmed place always has confirmed_at: registration_confirmed_has_time).
+            .filter(confirmed_at__lte=due)
             .exclude(Exists(already))
             .values_list("pk", "participant__email")
         )
