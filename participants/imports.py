@@ -134,6 +134,16 @@ def _csv_rows(raw: bytes):
     yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
+def _unneutralise(text: str) -> str:
+    """Our exports prefix ``'`` to a text that starts like a formula (menet_portal.exports): a file
+    exported from the portal (or its template) reads back as it was."""
+    from menet_portal.exports import FORMULA_STARTS
+
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -201,7 +211,8 @@ def read_file(upload) -> list[dict]:
                 )
             row = {"row": line_number}
             for name, index in positions.items():
-                row[name] = str(values[index]).strip() if index < len(values) and values[index] is not None else ""
+                text = str(values[index]).strip() if index < len(values) and values[index] is not None else ""
+                row[name] = _unneutralise(text)
             rows.append(row)
     except csv.Error as exc:
         raise ImportFileError(_("A CSV fájl nem olvasható: %(error)s") % {"error": exc}) from None
