@@ -63,14 +63,14 @@ class Programme(models.Model):
         verbose_name_plural = _("programok")
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="programme_period_valid"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="programme_period_valid", violation_error_message=_("A program vége nem lehet korábbi a kezdeténél.")),
             models.CheckConstraint(
                 condition=Q(info_day_min_participants__lte=F("info_day_max_participants")),
-                name="programme_info_day_band_valid",
+                name="programme_info_day_band_valid", violation_error_message=_("Az információs napok résztvevőinek minimuma nem lehet nagyobb a maximumnál."),
             ),
             models.CheckConstraint(
                 condition=Q(completion_min_sessions__lte=F("sessions_per_course")),
-                name="programme_completion_rule_valid",
+                name="programme_completion_rule_valid", violation_error_message=_("A teljesítéshez szükséges foglalkozások száma nem lehet több a képzésenkénti foglalkozásoknál."),
             ),
         ]
 
@@ -140,7 +140,7 @@ class Library(models.Model):
         verbose_name_plural = _("könyvtárak")
         ordering = ["settlement", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "settlement"], name="library_unique_name_per_settlement"),
+            models.UniqueConstraint(fields=["name", "settlement"], name="library_unique_name_per_settlement", violation_error_message=_("Ezen a településen már van ilyen nevű könyvtár.")),
         ]
 
     def __str__(self):
@@ -181,9 +181,9 @@ class InfoDay(models.Model):
                 name="info_day_one_per_region_per_programme",
                 violation_error_message=_("Ebben a régióban már van információs nap ebben a programban."),
             ),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="info_day_capacity_positive"),
-            models.CheckConstraint(condition=Q(minimum__lte=F("capacity")), name="info_day_minimum_within_capacity"),
-            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="info_day_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="info_day_capacity_positive", violation_error_message=_("A férőhely legalább 1 legyen.")),
+            models.CheckConstraint(condition=Q(minimum__lte=F("capacity")), name="info_day_minimum_within_capacity", violation_error_message=_("A minimális létszám nem lehet nagyobb a férőhelynél.")),
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="info_day_ends_after_start", violation_error_message=_("A befejezés nem lehet korábbi a kezdésnél (és nem is eshet egybe vele).")),
         ]
 
     def __str__(self):

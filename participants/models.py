@@ -58,7 +58,7 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(tax_number__regex=r"^[0-9]{8}-[1-5]-[0-9]{2}$"), name="organisation_tax_number_format"
+                condition=Q(tax_number__regex=r"^[0-9]{8}-[1-5]-[0-9]{2}$"), name="organisation_tax_number_format", violation_error_message=_("Az adószám formája: 12345678-1-12.")
             ),
             # Businesses carry a size band; nonprofits never do.
             models.CheckConstraint(
@@ -130,7 +130,7 @@ class Participant(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(birth_year__gte=1900) & Q(birth_year__lte=2030), name="participant_birth_year_plausible"
+                condition=Q(birth_year__gte=1900) & Q(birth_year__lte=2030), name="participant_birth_year_plausible", violation_error_message=_("A születési év 1900 és 2030 között lehet.")
             ),
         ]
 
@@ -275,7 +275,7 @@ class ParticipantImport(models.Model):
             models.CheckConstraint(
                 condition=(Q(info_day__isnull=False) & Q(course__isnull=True))
                 | (Q(info_day__isnull=True) & Q(course__isnull=False)),
-                name="participant_import_exactly_one_event",
+                name="participant_import_exactly_one_event", violation_error_message=_("Egy betöltés pontosan egy információs napra vagy egy képzésre szól."),
             ),
         ]
 

@@ -100,15 +100,15 @@ class GeneratedReport(models.Model):
             models.Index(fields=["library", "-created_at"], name="report_library_created"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent", violation_error_message=_("A készültség legfeljebb 100% lehet.")),
             # Only a finished report with its file and checksum can be finalised.
             models.CheckConstraint(
                 condition=Q(finalised_at__isnull=True) | (Q(status="done") & ~Q(sha256="") & ~Q(file="")),
-                name="report_finalised_only_when_done",
+                name="report_finalised_only_when_done", violation_error_message=_("Csak elkészült jelentés véglegesíthető."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="done") | (Q(sha256__regex=r"^[0-9a-f]{64}$") & ~Q(file="")),
-                name="report_done_has_file_and_checksum",
+                name="report_done_has_file_and_checksum", violation_error_message=_("Az elkészült jelentésnek fájlja és ellenőrzőösszege van."),
             ),
         ]
 

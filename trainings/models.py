@@ -37,7 +37,7 @@ class TrainingSite(models.Model):
         verbose_name_plural = _("képzési helyszínek")
         ordering = ["library__settlement"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "library"], name="training_site_one_per_library_per_programme"),
+            models.UniqueConstraint(fields=["programme", "library"], name="training_site_one_per_library_per_programme", violation_error_message=_("Ez a könyvtár már képzési helyszín ebben a programban.")),
         ]
 
     def __str__(self):
@@ -67,7 +67,7 @@ class Course(models.Model):
         verbose_name_plural = _("képzések")
         ordering = ["site__library__settlement", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="course_capacity_positive"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="course_capacity_positive", violation_error_message=_("A férőhely legalább 1 legyen.")),
         ]
 
     def __str__(self):
@@ -103,13 +103,13 @@ class Session(models.Model):
         verbose_name_plural = _("foglalkozások")
         ordering = ["course_id", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "number"], name="session_number_unique_per_course"),
+            models.UniqueConstraint(fields=["course", "number"], name="session_number_unique_per_course", violation_error_message=_("Ennek a képzésnek már van ilyen sorszámú foglalkozása.")),
             models.CheckConstraint(
                 condition=Q(number__gte=1) & Q(number__lte=MAX_SESSIONS_PER_COURSE),
                 name="session_number_in_range",
                 violation_error_message=_("A foglalkozás sorszáma 1 és 4 között lehet."),
             ),
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start", violation_error_message=_("A befejezés nem lehet korábbi a kezdésnél (és nem is eshet egybe vele).")),
         ]
 
     def __str__(self):
@@ -159,10 +159,10 @@ class Attendance(models.Model):
             models.UniqueConstraint(
                 fields=["registration", "session"],
                 condition=Q(session__isnull=False),
-                name="attendance_once_per_session",
+                name="attendance_once_per_session", violation_error_message=_("Ennek a résztvevőnek erre a foglalkozásra már van jelenléti bejegyzése."),
             ),
             models.UniqueConstraint(
-                fields=["registration"], condition=Q(session__isnull=True), name="attendance_once_per_info_day"
+                fields=["registration"], condition=Q(session__isnull=True), name="attendance_once_per_info_day", violation_error_message=_("Ennek a résztvevőnek erre az információs napra már van jelenléti bejegyzése.")
             ),
         ]
 
@@ -197,7 +197,7 @@ class LearningModule(models.Model):
         verbose_name_plural = _("tananyag-modulok")
         ordering = ["programme_id", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "slug"], name="learning_module_slug_unique_per_programme"),
+            models.UniqueConstraint(fields=["programme", "slug"], name="learning_module_slug_unique_per_programme", violation_error_message=_("Ebben a programban már van ilyen rövid azonosítójú modul.")),
         ]
 
     def __str__(self):
@@ -222,7 +222,7 @@ class Lesson(models.Model):
         verbose_name_plural = _("leckék")
         ordering = ["module__position", "module_id", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["module", "slug"], name="lesson_slug_unique_per_module"),
+            models.UniqueConstraint(fields=["module", "slug"], name="lesson_slug_unique_per_module", violation_error_message=_("Ebben a modulban már van ilyen rövid azonosítójú lecke.")),
         ]
 
     def __str__(self):
@@ -312,7 +312,7 @@ class MaterialLink(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["registration"], condition=Q(revoked_at__isnull=True), name="material_link_one_active_per_trainee"
+                fields=["registration"], condition=Q(revoked_at__isnull=True), name="material_link_one_active_per_trainee", violation_error_message=_("Ennek a résztvevőnek már van érvényes tananyag-linkje.")
             ),
         ]
 
@@ -344,7 +344,7 @@ class LessonProgress(models.Model):
         verbose_name = _("lecke haladás")
         verbose_name_plural = _("lecke haladások")
         constraints = [
-            models.UniqueConstraint(fields=["registration", "lesson"], name="lesson_progress_once_per_trainee"),
+            models.UniqueConstraint(fields=["registration", "lesson"], name="lesson_progress_once_per_trainee", violation_error_message=_("Ennek a résztvevőnek ehhez a leckéhez már van haladási bejegyzése.")),
         ]
 
     def __str__(self):
@@ -369,5 +369,5 @@ class QuizAttempt(models.Model):
         verbose_name_plural = _("önellenőrzés kitöltései")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(score__lte=F("max_score")), name="quiz_attempt_score_within_max"),
+            models.CheckConstraint(condition=Q(score__lte=F("max_score")), name="quiz_attempt_score_within_max", violation_error_message=_("A pontszám nem lehet nagyobb az elérhető maximumnál.")),
         ]

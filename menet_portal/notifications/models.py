@@ -84,10 +84,10 @@ class OutboxMessage(models.Model):
         ordering = ["-due_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "recipient", "subject_key", "slot"], name="outbox_message_once",
+                fields=["kind", "recipient", "subject_key", "slot"], name="outbox_message_once", violation_error_message=_("Ez az üzenet már szerepel a kimenő üzenetek között."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="outbox_sent_has_time",
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="outbox_sent_has_time", violation_error_message=_("Az elküldött üzenetnél meg kell adni a küldés idejét."),
             ),
         ]
         indexes = [
