@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import EventStatus, InfoDay, Programme, Region
 from participants.models import Registration, RegistrationStatus, TargetGroup
-from trainings.completion import ATTENDED, annotate_completion, annotate_completion_outlook
+from trainings.completion import ATTENDED, annotate_completion, annotate_completion_outlook, planned_sessions
 from trainings.models import Attendance, Course, Session, TrainingSite
 from trainings.selectors import info_days_missing_register, sessions_missing_register
 
@@ -248,7 +248,7 @@ def _course_held(course, programme: Programme, now: datetime.datetime) -> bool:
     if course.status == EventStatus.HELD:
         return True
     return (
-        course.sessions_planned >= programme.sessions_per_course
+        course.sessions_planned >= planned_sessions(programme)
         and course.last_session_end is not None
         and course.last_session_end <= now
     )

@@ -11,30 +11,31 @@ Everything is computed in the database, so lists and dashboards stay one query a
 
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Value
 
-from .models import AttendanceStatus, Session
+from .models import AttendanceStatus
 
 ATTENDED = [AttendanceStatus.PRESENT, AttendanceStatus.LATE]
 
 
+def planned_sessions(programme) -> int:
+    """How many sessions a course of ``programme`` has: the programme's plan (4 unless it says
+    otherwise), whatever number of Session rows has been entered so far."""
+    return programme.sessions_per_course
+
+
 def annotate_completion(registrations, programme):
     """Annotate course registrations with ``attended_sessions``, ``late_sessions``,
-    ``planned_sessions``, ``hours_attended`` and ``completed``."""
-    planned = (
-        Session.objects.filter(course_id=OuterRef("course_id"))
-        .order_by()
-        .values("course_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    ``planned_sessions`` (the programme's, see ``planned_sessions``), ``attendance_percent``
+    (attended of planned), ``hours_attended`` and ``completed``."""
+    planned = max(planned_sessions(programme), 1)
     qs = registrations.annotate(
         attended_sessions=Count("attendances", filter=Q(attendances__status__in=ATTENDED, attendances__session__isnull=False), distinct=True),
         late_sessions=Count("attendances", filter=Q(attendances__status=AttendanceStatus.LATE, attendances__session__isnull=False), distinct=True),
-        planned_sessions=Coalesce(Subquery(planned, output_field=IntegerField()), Value(0)),
+        planned_sessions=Value(planned_sessions(programme), output_field=IntegerField()),
     )
     return qs.annotate(
+        attendance_percent=ExpressionWrapper(F("attended_sessions") * Value(100) / Value(planned), output_field=IntegerField()),
         hours_attended=ExpressionWrapper(
             F("attended_sessions") * Value(Decimal(programme.session_hours)),
             output_field=DecimalField(max_digits=6, decimal_places=1),
