@@ -67,7 +67,7 @@ def main():
 
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            outcomes = imports.check_rows(rows, day)
+            outcomes = imports.check_rows(rows, day, viewer=None)
             elapsed = time.perf_counter() - started
         assert all(o.ok for o in outcomes)
         print(f"  preview: {elapsed:6.2f} s, {len(queries)} queries")

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "trainings",
     "participants",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [

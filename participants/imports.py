@@ -282,8 +282,12 @@ def _row_identity(data):
     return _identity(data["family_name"], data["given_name"], data["birth_year"], data["settlement"])
 
 
-def check_rows(rows: list[dict], event) -> list[RowOutcome]:
-    """What each row would do; no row is written. A handful of queries for the whole file."""
+def check_rows(rows: list[dict], event, *, viewer) -> list[RowOutcome]:
+    """What each row would do; no row is written. A handful of queries for the whole file.
+
+    Known persons are recognised only within ``viewer``'s scope (the uploader): a person known
+    only to another library is a new person here, exactly as if nobody knew them.
+    """
     from .models import TargetGroup
 
     counties = {_key(c.name): c for c in County.objects.all()}
@@ -314,7 +318,7 @@ def check_rows(rows: list[dict], event) -> list[RowOutcome]:
             errors.extend((header, m) for m in messages)
         name = " ".join(filter(None, [row.get("family_name", ""), row.get("given_name", "")]))
         outcomes.append(RowOutcome(row=row["row"], name=name, data=form.cleaned_data if valid else {}, errors=errors))
-    _find_known_and_repeated(outcomes, event)
+    _find_known_and_repeated(outcomes, event, viewer)
     free = availability(event).free
     for outcome in outcomes:
         if outcome.ok:
@@ -323,17 +327,21 @@ def check_rows(rows: list[dict], event) -> list[RowOutcome]:
     return outcomes
 
 
-def _find_known_and_repeated(outcomes, event):
-    """Known persons in one query (e-mail, or name + birth year + settlement), their registrations
-    for this event in another; a person twice in the file is an error on the second row."""
+def _find_known_and_repeated(outcomes, event, viewer):
+    """Known persons in one query (e-mail, or name + birth year + settlement) among those
+    ``viewer`` may see (``scope.participants_for``), their registrations for this event in
+    another; a person twice in the file is an error on the second row."""
+    from menet_portal.scope import participants_for
+
     good = [o for o in outcomes if o.ok]
     if not good:
         return
     emails = {_key(o.data["email"]) for o in good if o.data["email"]}
     families = {_key(o.data["family_name"]) for o in good}
     years = {o.data["birth_year"] for o in good}
+    visible = participants_for(viewer) if viewer is not None else Participant.objects.none()
     candidates = (
-        Participant.objects.annotate(email_key=Lower("email"), family_key=Lower("family_name"))
+        visible.annotate(email_key=Lower("email"), family_key=Lower("family_name"))
         .filter(Q(email_key__in=emails) | Q(family_key__in=families, birth_year__in=years), anonymised_at__isnull=True)
         .order_by("id")
     )
@@ -389,7 +397,7 @@ def confirm_import(*, rows: list[dict], event, imported_by) -> list:
     """
     with transaction.atomic():
         event = _lock_event(event)
-        outcomes = check_rows(rows, event)
+        outcomes = check_rows(rows, event, viewer=imported_by)
         if not all(o.ok for o in outcomes):
             raise ImportBlocked(outcomes)
         people = record_people(

@@ -266,11 +266,19 @@ def normalise_tax_number(value: str) -> str:
     return (value or "").strip()
 
 
-def known_participants(*, email: str = "", family_name: str, given_name: str, birth_year, settlement: str,
-                       exclude_pk=None):
-    """Persons already on record that match: same e-mail (any case), or the same family name,
-    given name, birth year and settlement (any case). E-mail matches first."""
+def known_participants(*, viewer, email: str = "", family_name: str, given_name: str, birth_year,
+                       settlement: str, exclude_pk=None):
+    """Persons on record that ``viewer`` may see and that match: same e-mail (any case), or the
+    same family name, given name, birth year and settlement (any case). E-mail matches first.
+
+    Recognition never discloses: the search starts from ``scope.participants_for(viewer)``, so a
+    person known only to another library is not found (the caller records a new person and the
+    pair goes to MKE staff as a ``privacy.DuplicateCase``). ``viewer=None`` is the public: it
+    recognises nobody. Anonymised persons are never recognised.
+    """
     from django.db.models import Case, IntegerField, Value, When
+
+    from menet_portal.scope import participants_for
 
     condition = Q(
         family_name__iexact=family_name.strip(), given_name__iexact=given_name.strip(),
@@ -279,7 +287,8 @@ def known_participants(*, email: str = "", family_name: str, given_name: str, bi
     email = (email or "").strip()
     if email:
         condition |= Q(email__iexact=email)
-    qs = Participant.objects.filter(condition, anonymised_at__isnull=True)
+    visible = participants_for(viewer) if viewer is not None else Participant.objects.none()
+    qs = visible.filter(condition, anonymised_at__isnull=True)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     rank = Case(When(email__iexact=email, then=Value(0)), default=Value(1), output_field=IntegerField()) if email \
@@ -343,22 +352,29 @@ def _apply_person_data(participant: Participant, data: dict, *, correct_organisa
     participant.organisation = _organisation_for(data, correct=correct_organisation)
 
 
-def create_participant(*, data: dict, library=None, use_existing=None, allow_known: bool = False) -> tuple[Participant, bool]:
+def create_participant(*, data: dict, viewer, library=None, use_existing=None,
+                       allow_known: bool = False) -> tuple[Participant, bool]:
     """Record a person, or recognise them: returns ``(participant, created)``.
 
     ``data`` is a form's cleaned data (person fields, consent, organisation fields for
-    nonprofit and business). If the e-mail (any case) or family name + given name + birth
-    year + settlement match a known person, nobody new is created: ``DuplicateParticipant``
-    offers the known persons, unless ``use_existing`` names one of them (its id, checked
-    against the matches, never trusted) or ``allow_known`` takes the best match (imports).
-    A known person's consent is renewed with the current privacy text version.
+    nonprofit and business); ``viewer`` the user acting (``None`` for the public). If the
+    e-mail (any case) or family name + given name + birth year + settlement match a person
+    ``viewer`` may see, nobody new is created: ``DuplicateParticipant`` offers them, unless
+    ``use_existing`` names one of them (its id, checked against the matches, never trusted) or
+    ``allow_known`` takes the best match (walk-ins). A match outside ``viewer``'s scope is
+    treated exactly like no match (see ``known_participants``).
+
+    Recognition never changes the known person's consent: only the person (or staff on their
+    documented request) does that (``privacy.services.record_consent``).
     """
     if not data.get("consent"):
         raise RegistrationError(_("Az adatkezeléshez való hozzájárulás kötelező."))
+    from privacy.services import queue_duplicate_check
+
     with transaction.atomic():
         candidates = list(known_participants(
-            email=data.get("email", ""), family_name=data["family_name"], given_name=data["given_name"],
-            birth_year=data["birth_year"], settlement=data["settlement"],
+            viewer=viewer, email=data.get("email", ""), family_name=data["family_name"],
+            given_name=data["given_name"], birth_year=data["birth_year"], settlement=data["settlement"],
         ))
         if candidates:
             chosen = None
@@ -368,9 +384,6 @@ def create_participant(*, data: dict, library=None, use_existing=None, allow_kno
                 chosen = candidates[0]
             if chosen is None:
                 raise DuplicateParticipant(candidates)
-            chosen.consent_given_at = timezone.now()
-            chosen.consent_text_version = settings.CONSENT_TEXT_VERSION
-            chosen.save(update_fields=["consent_given_at", "consent_text_version", "updated_at"])
             return chosen, False
         participant = Participant(
             registering_library=library,
@@ -380,15 +393,19 @@ def create_participant(*, data: dict, library=None, use_existing=None, allow_kno
         _apply_person_data(participant, data)
         participant.full_clean()
         participant.save()
+        queue_duplicate_check([participant.pk])
         return participant, True
 
 
-def update_participant(*, participant: Participant, data: dict) -> Participant:
-    """Change a person's data; refuses to make them a copy of another known person."""
+def update_participant(*, participant: Participant, data: dict, viewer) -> Participant:
+    """Change a person's data; refuses to make them a copy of another person ``viewer`` may see
+    (a copy of someone outside the scope is saved, and the pair goes to MKE staff)."""
+    from privacy.services import queue_duplicate_check
+
     with transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         others = known_participants(
-            email=data.get("email", ""), family_name=data["family_name"], given_name=data["given_name"],
+            viewer=viewer, email=data.get("email", ""), family_name=data["family_name"], given_name=data["given_name"],
             birth_year=data["birth_year"], settlement=data["settlement"], exclude_pk=participant.pk,
         )
         if others.exists():
@@ -396,19 +413,21 @@ def update_participant(*, participant: Participant, data: dict) -> Participant:
         _apply_person_data(participant, data, correct_organisation=True)
         participant.full_clean()
         participant.save()
+        queue_duplicate_check([participant.pk])
         return participant
 
 
-def record_and_register(*, data: dict, event=None, library=None, registered_by=None,
+def record_and_register(*, data: dict, viewer, event=None, library=None, registered_by=None,
                         source: str = RegistrationSource.COORDINATOR, use_existing=None, allow_known: bool = False):
-    """Record (or recognise) a person and register them for ``event`` in one transaction.
+    """Record (or recognise, within ``viewer``'s scope) a person and register them for ``event``
+    in one transaction.
 
     Returns ``(participant, registration or None)``. If the registration is refused (the person
     is already registered, the event is closed), nothing is recorded.
     """
     with transaction.atomic():
         participant, _created = create_participant(
-            data=data, library=library, use_existing=use_existing, allow_known=allow_known
+            data=data, viewer=viewer, library=library, use_existing=use_existing, allow_known=allow_known
         )
         registration = None
         if event is not None:
@@ -422,13 +441,14 @@ def record_and_register(*, data: dict, event=None, library=None, registered_by=N
 
 def record_people(*, rows: list[dict], known: list, library=None, recorded_by=None) -> list[Participant]:
     """Record the people of a checked list in a few queries: ``rows`` are cleaned form data,
-    ``known[i]`` the already known person for row i (their consent is renewed) or ``None``.
+    ``known[i]`` the already known person for row i (recognised within the importer's scope,
+    kept as they are: their consent is not touched) or ``None``.
 
     Organisations are found by tax number or created once per tax number. Returns the
     participants in row order. The caller checked the rows (forms, duplicates) beforehand.
     """
     from django.core.exceptions import ValidationError
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+    from simple_history.utils import bulk_create_with_history
 
     from .models import Organisation, TargetGroup
     from .validators import normalise_phone
@@ -453,12 +473,9 @@ def record_people(*, rows: list[dict], known: list, library=None, recorded_by=No
         if new_organisations:
             bulk_create_with_history(new_organisations, Organisation, default_user=recorded_by)
 
-        people, new_people, renewed = [], [], []
+        people, new_people = [], []
         for row, person in zip(rows, known):
             if person is not None:
-                person.consent_given_at = now
-                person.consent_text_version = settings.CONSENT_TEXT_VERSION
-                renewed.append(person)
                 people.append(person)
                 continue
             organisation = None
@@ -479,9 +496,9 @@ def record_people(*, rows: list[dict], known: list, library=None, recorded_by=No
             people.append(person)
         if new_people:
             bulk_create_with_history(new_people, Participant, default_user=recorded_by)
-        if renewed:
-            bulk_update_with_history(renewed, Participant, ["consent_given_at", "consent_text_version"],
-                                     default_user=recorded_by)
+            from privacy.services import queue_duplicate_check
+
+            queue_duplicate_check([p.pk for p in new_people])
         return people
 
 

@@ -156,7 +156,7 @@ def _announce(request, registration):
 
 
 def _masked(candidates):
-    """Known persons may belong to another library: show their e-mail only masked."""
+    """Candidates are always within the user's scope; the e-mail is still shown only masked."""
     for candidate in candidates:
         local, _sep, domain = candidate.email.partition("@")
         candidate.masked_email = f"{local[:2]}…@{domain}" if domain else ""
@@ -187,7 +187,7 @@ def participant_create(request):
         library = event.library if event is not None else request.user.library
         try:
             participant, registration = services.record_and_register(
-                data=data, event=event, library=library, registered_by=request.user,
+                data=data, viewer=request.user, event=event, library=library, registered_by=request.user,
                 use_existing=request.POST.get("use_existing") or None,
             )
         except services.DuplicateParticipant as exc:
@@ -241,7 +241,9 @@ def participant_edit(request, pk):
     candidates = []
     if request.method == "POST" and form.is_valid():
         try:
-            participant = services.update_participant(participant=participant, data=form.cleaned_data)
+            participant = services.update_participant(
+                participant=participant, data=form.cleaned_data, viewer=request.user
+            )
         except services.DuplicateParticipant as exc:
             candidates = exc.candidates
             form.add_error(None, _("A megadott adatokkal már szerepel egy másik személy; így nem menthető."))
@@ -334,7 +336,7 @@ def import_preview(request, token):
             imports.queue_import(batch=batch)  # requeues only when no worker holds it
             return redirect("participants:import_preview", token=token)
         return render(request, "participants/import_status.html", context)
-    outcomes = imports.check_rows(batch.rows, event)
+    outcomes = imports.check_rows(batch.rows, event, viewer=request.user)
     errors = [o for o in outcomes if not o.ok]
     if request.method == "POST":
         if errors:

@@ -146,7 +146,8 @@ def add_walk_in(*, info_day: InfoDay, data: dict, recorded_by) -> Registration:
     """Register someone who turned up at an info day and mark them present, all in one step.
 
     ``data`` is a WalkInForm's cleaned data (person, organisation, consent). The person is
-    recorded, or recognised when already known (participants.services.create_participant),
+    recorded, or recognised when ``recorded_by`` may see them already
+    (participants.services.create_participant: never someone known only elsewhere),
     registered as a walk-in even if registration is closed, and marked present. Only within
     capacity: when the info day is full nothing is created. Someone already registered for
     this info day is refused: they are on the register already.
@@ -157,7 +158,9 @@ def add_walk_in(*, info_day: InfoDay, data: dict, recorded_by) -> Registration:
             raise WalkInRefused(_("Az információs nap betelt (%(n)s fő), helyszíni regisztráció nem lehetséges.")
                                 % {"n": info_day.capacity})
         try:
-            participant, _created = create_participant(data=data, library=info_day.library, allow_known=True)
+            participant, _created = create_participant(
+                data=data, viewer=recorded_by, library=info_day.library, allow_known=True
+            )
             registration = register_participant(
                 participant=participant, event=info_day, source=RegistrationSource.WALK_IN,
                 registered_by=recorded_by, allow_closed=True,

@@ -121,14 +121,15 @@ def test_accepted_encodings_delimiters_and_xlsx(make):
     rows = imports.read_file(make(good_rows()))
     assert [r["family_name"] for r in rows] == ["Őri", "Űrös", "Szőke", "Kiss"]
     assert rows[1]["tax_number"] == _tax_number(501) and rows[0]["birth_year"] == "1980"
-    outcomes = imports.check_rows(rows, InfoDayFactory())
+    outcomes = imports.check_rows(rows, InfoDayFactory(), viewer=None)
     assert all(o.ok for o in outcomes), [o.errors for o in outcomes]
 
 
 def test_preview_says_known_person_new_person_and_waiting_list():
     day = InfoDayFactory(capacity=2, minimum=1)
-    known = ParticipantFactory(email="kiss.erzsebet@example.hu")
-    outcomes = imports.check_rows(imports.read_file(csv_file(good_rows())), day)
+    known = ParticipantFactory(email="kiss.erzsebet@example.hu", registering_library=day.library)
+    outcomes = imports.check_rows(imports.read_file(csv_file(good_rows())), day,
+                                  viewer=CoordinatorFactory(library=day.library))
     assert [o.known for o in outcomes] == [None, None, None, known]
     assert [o.status for o in outcomes] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
     assert "ismert személy" in outcomes[3].outcome and "várólistára" in outcomes[3].outcome
@@ -140,7 +141,7 @@ def test_same_person_twice_in_the_file_or_already_registered_is_an_error():
     Registration.objects.create(participant=registered, info_day=day, status=RegistrationStatus.CONFIRMED,
                                 source=RegistrationSource.COORDINATOR, confirmed_at=timezone.now())
     rows = good_rows() + [good_rows()[3]]
-    outcomes = imports.check_rows(imports.read_file(csv_file(rows)), day)
+    outcomes = imports.check_rows(imports.read_file(csv_file(rows)), day, viewer=CoordinatorFactory(library=day.library))
     assert "már jelentkezett" in outcomes[0].errors[0][1]
     assert "5. sorában" in outcomes[4].errors[0][1]
 
@@ -162,16 +163,17 @@ def test_a_failure_while_writing_rolls_back_every_row(monkeypatch):
 
 def test_confirm_keeps_file_order_on_the_waiting_list_and_reuses_known_people():
     day = InfoDayFactory(capacity=2, minimum=1)
-    known = ParticipantFactory(email="kiss.erzsebet@example.hu", consent_text_version="2020-01")
+    known = ParticipantFactory(email="kiss.erzsebet@example.hu", consent_text_version="2020-01",
+                               registering_library=day.library)
     registrations = imports.confirm_import(rows=imports.read_file(csv_file(good_rows())), event=day,
-                                           imported_by=None)
+                                           imported_by=CoordinatorFactory(library=day.library))
     assert [r.status for r in registrations] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
     queue = Registration.objects.filter(info_day=day, status="waitlisted").order_by("created_at", "id")
     assert [r.participant_id for r in queue] == [registrations[2].participant_id, known.pk]
     assert registrations[2].participant.family_name == "Szőke"
     assert registrations[3].participant_id == known.pk and Participant.objects.count() == 4
     known.refresh_from_db()
-    assert known.consent_text_version != "2020-01"
+    assert known.consent_text_version == "2020-01"  # recognition never renews anybody's consent
     assert Participant.history.count() >= 4 and Registration.history.count() == 4  # audited
 
 
@@ -180,7 +182,7 @@ def test_tax_number_of_an_organisation_of_the_other_kind_is_an_error_in_the_prev
 
     rows = good_rows()
     NonprofitFactory(tax_number=rows[1][10])  # row 3 says business with a nonprofit's tax number
-    outcomes = imports.check_rows(imports.read_file(csv_file(rows)), InfoDayFactory())
+    outcomes = imports.check_rows(imports.read_file(csv_file(rows)), InfoDayFactory(), viewer=None)
     assert [(o.row, [c for c, _m in o.errors]) for o in outcomes if not o.ok] == [(3, ["Adószám"])]
 
 
@@ -217,7 +219,7 @@ def test_template_download_has_the_headers_and_reads_back(login, coordinator):
     assert list(rows[0]) == HEADER
     upload = SimpleUploadedFile("minta.xlsx", response.content)
     parsed = imports.read_file(upload)
-    assert all(o.ok for o in imports.check_rows(parsed, InfoDayFactory())), "the template's examples are valid"
+    assert all(o.ok for o in imports.check_rows(parsed, InfoDayFactory(), viewer=None)), "the template's examples are valid"
     csv_body = b"".join(client.get(reverse("participants:import_template"), {"format": "csv"}).streaming_content)
     assert imports.read_file(SimpleUploadedFile("minta.csv", csv_body))[0]["family_name"] == "Kovács"
 

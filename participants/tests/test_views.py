@@ -81,7 +81,7 @@ def test_nonprofit_without_organisation_is_refused_beside_the_fields(login, coor
 
 def test_known_person_is_offered_and_chosen(login, coordinator):
     day = InfoDayFactory(library=coordinator.library)
-    known = ParticipantFactory(email="szoke.gyozo@example.hu", registering_library=None)
+    known = ParticipantFactory(email="szoke.gyozo@example.hu", registering_library=coordinator.library)
     client = login(coordinator)
     url = reverse("participants:participant_create")
     response = client.post(url, form_post(event=f"info_day:{day.pk}"))

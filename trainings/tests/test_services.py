@@ -119,7 +119,7 @@ def test_walk_in_at_a_full_info_day_is_refused_and_creates_nothing(coordinator):
 
 def test_walk_in_reuses_a_known_person(coordinator):
     info_day = info_day_under_way()
-    known = ParticipantFactory(email="ismert@example.hu")
+    known = ParticipantFactory(email="ismert@example.hu", registering_library=coordinator.library)
     reg = services.add_walk_in(info_day=info_day, data=_walk_in_data(email="ISMERT@example.hu"),
                                recorded_by=coordinator)
     assert reg.participant == known
@@ -208,7 +208,7 @@ def test_marking_a_lesson_read_is_kept_once():
 
 
 def test_walk_in_of_someone_already_on_the_register_is_refused(coordinator):
-    info_day = info_day_under_way()
+    info_day = info_day_under_way(library=coordinator.library)
     known = ParticipantFactory(email="mar.jelentkezett@example.hu")
     RegistrationFactory(info_day=info_day, participant=known)
     with pytest.raises(services.WalkInRefused, match="már jelentkezett"):
