@@ -35,8 +35,8 @@ class EventOverviewTable(tables.Table):
         if d is None:
             return "–"
         if isinstance(d, datetime.datetime):
-            return date_format(timezone.localtime(d), "Y. F j. H:i")
-        return date_format(d, "Y. F j.")
+            return date_format(timezone.localtime(d), "DATETIME_FORMAT")
+        return date_format(d, "DATE_FORMAT")
 
     def render_title(self, record):
         return format_html('{}<br><span class="small text-muted">{} · {}</span>', record.event, record.kind_label,

@@ -1,5 +1,6 @@
 """The portal's user: every account carries its role and, where the role needs it, its library."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -26,6 +27,10 @@ class User(AbstractUser):
         help_text=_("Koordinátoroknak és oktatóknak kötelező: ennek a könyvtárnak az adatait látják."),
     )
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    language = models.CharField(
+        _("a felület nyelve"), max_length=10, blank=True, choices=settings.LANGUAGES,
+        help_text=_("Üresen magyar; a felület nyelvváltó gombja állítja."),
+    )
 
     class Meta:
         verbose_name = _("felhasználó")

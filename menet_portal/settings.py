@@ -56,10 +56,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Hungarian unless the user chose English with the switch (the browser's language is ignored).
+    "menet_portal.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -117,6 +118,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "hu"
 LANGUAGES = [("hu", _("Magyar")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats per language: 2026. december 1. in Hungarian, 1 December 2026 in English.
+FORMAT_MODULE_PATH = ["menet_portal.formats"]
+# The language switch's choice is kept for a year (and on a logged-in user's profile).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Budapest"
 USE_I18N = True
 USE_TZ = True

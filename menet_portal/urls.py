@@ -10,7 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("belepes/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("kilepes/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("esemenyek/", include("events.urls")),
     path("kepzesek/", include("trainings.urls")),

@@ -1,5 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from .language import remember_language, supported_languages
 
 from .models import Role
 
@@ -16,3 +20,13 @@ def home(request):
     """Send every user to their role's own home page."""
     role = Role.STAFF if request.user.is_superuser else request.user.role
     return redirect(HOME_BY_ROLE[role])
+
+
+@require_POST
+def switch_language(request):
+    """The language switch: Django's cookie (and safe ``next`` redirect), and the user's profile."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if language in supported_languages() and request.user.is_authenticated:
+        remember_language(user=request.user, language=language)
+    return response

@@ -48,7 +48,7 @@ def upcoming_courses(user):
 
 
 def _date(value):
-    return formats.date_format(value, "Y. F j.")
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 def event_choices(user):

@@ -38,8 +38,8 @@ class AttendanceTable(tables.Table):
         from django.utils import timezone
 
         if record.session_id:
-            return date_format(timezone.localtime(record.session.starts_at), "Y. F j. H:i")
-        return date_format(record.registration.info_day.date, "Y. F j.")
+            return date_format(timezone.localtime(record.session.starts_at), "DATETIME_FORMAT")
+        return date_format(record.registration.info_day.date, "DATE_FORMAT")
 
 
 def _when(a):
