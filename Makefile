@@ -14,24 +14,30 @@ APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 .PHONY: demo test venv system-deps check-services migrate-check
 
 $(VENV)/.installed: requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip "setuptools<81" wheel 2> >(grep -v "^WARNING: Location" >&2)
-	# XStatic-Bootstrap ships only an sdist whose setup.py needs pkg_resources.
-	$(PIP) install --quiet --no-build-isolation "$$(grep -i '^XStatic-Bootstrap==' requirements.txt)" 2> >(grep -v "^WARNING: Location" >&2)
-	$(PIP) install --quiet -r requirements.txt 2> >(grep -v "^WARNING: Location" >&2)
-	touch $@
+	@echo "==> Python packages: $(VENV) from requirements.txt"
+	@PYTHON=$(PYTHON) VENV=$(VENV) bin/setup-venv
+	@touch $@
 
 venv: $(VENV)/.installed
 
+# The demo: SQLite file db.sqlite3, Celery tasks run in the web process, e-mails printed here.
+PORT ?= 8000
+DEMO := DEBUG=1 $(PY) manage.py
+
 demo: venv
-	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
-	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 $(PY) manage.py seed_programme
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py seed_learning_material --issue-links
+	@echo "==> Translations: compiling locale/ (Hungarian source, English translation)"
+	@$(DEMO) compilemessages --ignore=.venv -v0
+	@echo "==> Database: migrating the SQLite demo database (db.sqlite3)"
+	@$(DEMO) migrate --noinput -v0
+	@echo "==> Programme: the MENET programme, 7 info days and 10 training sites (seed_programme)"
+	@$(DEMO) seed_programme
+	@echo "==> Demo data: accounts of every role, participants, registrations, attendance (seed_demo)"
+	@$(DEMO) seed_demo
+	@echo "==> Learning material: lessons and the trainees' personal links (seed_learning_material)"
+	@$(DEMO) seed_learning_material --issue-links
 	@echo ""
-	@echo "MENET portal: http://127.0.0.1:8000/  (Ctrl+C stops it)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "==> MENET portal: http://127.0.0.1:$(PORT)/  (Ctrl+C stops it; another port: make demo PORT=8080)"
+	@$(DEMO) runserver 127.0.0.1:$(PORT)
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -20,7 +20,7 @@ def test_an_english_browser_gets_hungarian_until_it_uses_the_switch(db):
     assert response["Content-Language"] == "hu"
     assert "Accept-Language" not in response.get("Vary", "")
     # The switch is on the page, as a button (no script needed).
-    assert 'name="language" value="en"' in response.content.decode()
+    assert 'name="language" type="hidden" value="en"' in response.content.decode()
 
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     assert response.status_code == 302 and response["Location"] == reverse("login")
