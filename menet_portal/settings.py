@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "participants",
     "reports",
     "privacy",
+    "public",
 ]
 
 MIDDLEWARE = [

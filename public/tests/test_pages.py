@@ -1,0 +1,136 @@
+"""Public pages: no login, Hungarian, places left read from the rows on every request."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from events.models import EventStatus
+from menet_portal.tests.factories import (
+    CourseFactory,
+    InfoDayFactory,
+    ProgrammeFactory,
+    RegistrationFactory,
+    SessionFactory,
+)
+from participants.models import RegistrationStatus
+from participants.services import cancel_registration
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_URLS = ["public:programme", "public:info_days", "public:courses", "public:privacy", "public:accessibility"]
+
+
+@pytest.fixture
+def programme():
+    return ProgrammeFactory(slug="menet-public")
+
+
+@pytest.fixture
+def info_day(programme):
+    return InfoDayFactory(programme=programme, capacity=3, minimum=1)
+
+
+@pytest.fixture
+def course(programme):
+    course = CourseFactory(site__programme=programme, capacity=2, title="E-ügyintézés alapjai")
+    start = timezone.now() + datetime.timedelta(days=20)
+    for n in range(1, 5):
+        SessionFactory(course=course, number=n, starts_at=start + datetime.timedelta(days=7 * n),
+                       ends_at=start + datetime.timedelta(days=7 * n, hours=4))
+    return course
+
+
+@pytest.mark.parametrize("name", PUBLIC_URLS)
+def test_public_pages_open_without_login_in_hungarian(client, info_day, course, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="hu">' in html
+    assert "Munkatársi belépés" in html  # the staff login is a visible link in the header
+    assert "Miniszterelnöki Hivatal" in html  # the support block
+    assert 'href="#main"' in html  # skip link
+
+
+def test_root_is_the_programme_page_and_staff_still_reach_their_home(client, staff, info_day):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Digitális felzárkóztatás" in response.content.decode()
+    client.force_login(staff)
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_info_day_list_shows_venue_date_and_places_left(client, info_day):
+    RegistrationFactory(info_day=info_day)
+    html = client.get(reverse("public:info_days")).content.decode()
+    assert info_day.library.name in html
+    assert info_day.library.address in html
+    assert "2 szabad hely" in html
+    assert "<svg" in html and "<polygon" in html  # the static map, drawn inline
+
+
+def test_places_left_change_right_after_a_registration_and_a_cancellation(client, info_day):
+    url = reverse("public:info_day", kwargs={"pk": info_day.pk})
+    assert "3 szabad hely" in client.get(url).content.decode()
+    registration = RegistrationFactory(info_day=info_day)
+    assert "2 szabad hely" in client.get(url).content.decode()
+    cancel_registration(registration=registration, reason="Nem ér rá")
+    assert "3 szabad hely" in client.get(url).content.decode()
+
+
+def test_full_event_offers_the_waiting_list(client, info_day):
+    for _ in range(3):
+        RegistrationFactory(info_day=info_day)
+    html = client.get(reverse("public:info_day", kwargs={"pk": info_day.pk})).content.decode()
+    assert "Nincs szabad hely" in html and "várólistára" in html
+
+
+def test_cancelled_event_says_so_and_offers_the_regions_other_events(client, programme, info_day):
+    other = CourseFactory(site__programme=programme, site__library__county=info_day.region.counties.first(), title="Másik")
+    SessionFactory(course=other, number=1)
+    info_day.status = EventStatus.CANCELLED
+    info_day.save()
+    html = client.get(reverse("public:info_day", kwargs={"pk": info_day.pk})).content.decode()
+    assert "Az esemény elmarad" in html
+    assert reverse("public:course", kwargs={"pk": other.pk}) in html
+
+
+def test_course_list_shows_the_four_sessions_and_places(client, course):
+    RegistrationFactory(info_day=None, course=course, status=RegistrationStatus.CONFIRMED)
+    html = client.get(reverse("public:courses")).content.decode()
+    assert course.title in html
+    assert html.count("<li>", html.index(course.title)) >= 4
+    assert "1 szabad hely" in html
+
+
+def test_unknown_event_is_a_404(client):
+    assert client.get(reverse("public:info_day", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_privacy_notice_shows_the_consent_version(client, settings):
+    settings.CONSENT_TEXT_VERSION = "2099-07"
+    assert "Változat: 2099-07" in client.get(reverse("public:privacy")).content.decode()
+
+
+def test_calendar_feed_has_every_public_event_and_sessions(client, info_day, course):
+    response = client.get(reverse("public:calendar"))
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = Calendar.from_ical(response.content)
+    uids = {str(c["uid"]) for c in cal.walk("VEVENT")}
+    assert f"info-day-{info_day.pk}@menet.mke.hu" in uids
+    assert sum(1 for u in uids if u.startswith("session-")) == 4
+
+
+def test_one_event_ics(client, info_day):
+    response = client.get(reverse("public:info_day_ics", kwargs={"pk": info_day.pk}))
+    cal = Calendar.from_ical(response.content)
+    (event,) = cal.walk("VEVENT")
+    assert str(event["location"]).startswith(info_day.library.name)
+    assert event.decoded("dtstart").date() == info_day.date
+
+
+def test_public_pages_query_count_does_not_grow_with_a_hidden_cache(client, info_day, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        client.get(reverse("public:info_days"))

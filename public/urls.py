@@ -1,0 +1,20 @@
+"""The public programme site: no login, Hungarian, in the portal's own URL space."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.programme, name="programme"),
+    path("informacios-napok/", views.info_day_list, name="info_days"),
+    path("informacios-napok/<int:pk>/", views.info_day_detail, name="info_day"),
+    path("informacios-napok/<int:pk>/naptar.ics", views.info_day_ics, name="info_day_ics"),
+    path("kepzo-intezmenyek/", views.course_list, name="courses"),
+    path("kepzo-intezmenyek/<int:pk>/", views.course_detail, name="course"),
+    path("kepzo-intezmenyek/<int:pk>/naptar.ics", views.course_ics, name="course_ics"),
+    path("naptar.ics", views.calendar_feed, name="calendar"),
+    path("adatkezelesi-tajekoztato/", views.privacy, name="privacy"),
+    path("akadalymentessegi-nyilatkozat/", views.accessibility, name="accessibility"),
+]

@@ -1,0 +1,107 @@
+"""Public pages: thin views over ``public.selectors`` (reads) and the participants services (writes)."""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from . import regions_map, selectors
+from .calendar import calendar_for
+
+
+def _programme_context():
+    programme = selectors.current_programme()
+    return programme, {"programme": programme}
+
+
+@never_cache
+@require_safe
+def programme(request):
+    programme, context = _programme_context()
+    days = selectors.info_days(programme)
+    trainings = selectors.courses(programme)
+    context["figures"] = selectors.programme_figures(programme, days, trainings)
+    return render(request, "public/programme.html", context)
+
+
+@never_cache
+@require_safe
+def info_day_list(request):
+    programme, context = _programme_context()
+    days = selectors.info_days(programme)
+    context.update(
+        info_days=days, map_regions=regions_map.regions(), map_venues=regions_map.venues(days),
+        map_width=regions_map.WIDTH, map_height=regions_map.HEIGHT,
+    )
+    return render(request, "public/info_day_list.html", context)
+
+
+@never_cache
+@require_safe
+def course_list(request):
+    programme, context = _programme_context()
+    context["courses"] = selectors.courses(programme)
+    return render(request, "public/course_list.html", context)
+
+
+def _event_page(request, event):
+    if event is None:
+        raise Http404(_("Nincs ilyen esemény."))
+    context = {"event": event, "programme": event.event.programme}
+    if not event.accepts_registrations:
+        context["other_events"] = selectors.other_events_in_region(event)
+    return render(request, "public/event_detail.html", context)
+
+
+@never_cache
+@require_safe
+def info_day_detail(request, pk):
+    return _event_page(request, selectors.info_day(pk))
+
+
+@never_cache
+@require_safe
+def course_detail(request, pk):
+    return _event_page(request, selectors.course(pk))
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def info_day_ics(request, pk):
+    event = selectors.info_day(pk)
+    if event is None:
+        raise Http404(_("Nincs ilyen esemény."))
+    return _ics_response(calendar_for([event], name=event.title), f"informacios-nap-{pk}.ics")
+
+
+@require_safe
+def course_ics(request, pk):
+    event = selectors.course(pk)
+    if event is None:
+        raise Http404(_("Nincs ilyen esemény."))
+    return _ics_response(calendar_for([event], name=event.title), f"kepzes-{pk}.ics")
+
+
+@require_safe
+def calendar_feed(request):
+    programme = selectors.current_programme()
+    events = selectors.info_days(programme) + selectors.courses(programme)
+    return _ics_response(calendar_for(events, name=_("MENET program – események")), "menet-esemenyek.ics")
+
+
+@require_safe
+def privacy(request):
+    return render(request, "public/privacy.html", {"consent_version": settings.CONSENT_TEXT_VERSION})
+
+
+@require_safe
+def accessibility(request):
+    return render(request, "public/accessibility.html", {})
