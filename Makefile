@@ -9,7 +9,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
 # Debian packages: WeasyPrint's Pango, fonts, Chromium for the browser tests, poppler for PDF checks, gettext.
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext zbar-tools
 
 .PHONY: demo test venv system-deps check-services migrate-check
 

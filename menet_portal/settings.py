@@ -240,3 +240,17 @@ REPORTS_ARCHIVE_ROOT = env.path("REPORTS_ARCHIVE_ROOT", default=BASE_DIR / "repo
 REPORTS_TASK_THRESHOLD = env.int("REPORTS_TASK_THRESHOLD", default=120)
 # WeasyPrint logs every rendering step at INFO; keep its warnings (refused URLs, missing glyphs) only.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
+
+# --- Public site (public/, docs/public-site.md) ------------------------------------------------
+# An unconfirmed self-registration holds its place this long, then expires and frees it.
+PUBLIC_HOLD_HOURS = env.int("PUBLIC_HOLD_HOURS", default=24)
+# Self-registrations per hour, counted per client IP and per e-mail address.
+PUBLIC_REGISTRATION_RATE = env.int("PUBLIC_REGISTRATION_RATE", default=5)
+# Certificate lookups per hour per client IP (codes can't be enumerated).
+CERTIFICATE_LOOKUP_RATE = env.int("CERTIFICATE_LOOKUP_RATE", default=30)
+# How long a personal-page link in an e-mail stays valid.
+PERSONAL_LINK_DAYS = env.int("PERSONAL_LINK_DAYS", default=400)
+CELERY_BEAT_SCHEDULE["expire-unconfirmed-registrations"] = {
+    "task": "public.tasks.expire_unconfirmed_registrations",
+    "schedule": env.int("PUBLIC_EXPIRY_SECONDS", default=300),
+}

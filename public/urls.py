@@ -18,3 +18,9 @@ urlpatterns = [
     path("adatkezelesi-tajekoztato/", views.privacy, name="privacy"),
     path("akadalymentessegi-nyilatkozat/", views.accessibility, name="accessibility"),
 ]
+
+urlpatterns += [
+    path("tanusitvany/", views.certificate_lookup, name="certificate_lookup"),
+    path("tanusitvany/<str:code>/", views.certificate_detail, name="certificate"),
+    path("tanusitvany/<str:code>/visszavonas/", views.certificate_revoke, name="certificate_revoke"),
+]

@@ -1,14 +1,19 @@
 """Public pages: thin views over ``public.selectors`` (reads) and the participants services (writes)."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from . import regions_map, selectors
+from menet_portal.models import Role
+from menet_portal.permissions import role_required, user_has_role
+
+from . import certificates, ratelimit, regions_map, selectors
 from .calendar import calendar_for
+from .forms import CertificateLookupForm, CertificateRevokeForm
 
 
 def _programme_context():
@@ -105,3 +110,60 @@ def privacy(request):
 @require_safe
 def accessibility(request):
     return render(request, "public/accessibility.html", {})
+
+
+# --- Certificate verification -------------------------------------------------------------------
+
+def _lookup_allowed(request) -> str | None:
+    """None when the lookup may go ahead, else the Hungarian message saying why not."""
+    try:
+        ratelimit.check_and_count("certificate", [ratelimit.client_ip(request)], limit=settings.CERTIFICATE_LOOKUP_RATE)
+    except ratelimit.RateLimited as exc:
+        return str(exc)
+    return None
+
+
+@never_cache
+@require_safe
+def certificate_lookup(request):
+    """A form for the code printed on the certificate; answers by redirecting to its page."""
+    form = CertificateLookupForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("public:certificate", code=certificates.normalise_code(form.cleaned_data["code"]))
+    return render(request, "public/certificate_lookup.html", {"form": form})
+
+
+@never_cache
+@require_safe
+def certificate_detail(request, code):
+    refused = _lookup_allowed(request)
+    if refused:
+        return render(request, "public/certificate_detail.html", {"refused": refused, "form": CertificateLookupForm()},
+                      status=429)
+    certificate = certificates.find_certificate(code)
+    context = {"certificate": certificate, "form": CertificateLookupForm(), "code": code}
+    if certificate is None:
+        return render(request, "public/certificate_detail.html", context, status=404)
+    if user_has_role(request.user, (Role.STAFF,)):
+        context["revoke_form"] = CertificateRevokeForm()
+    return render(request, "public/certificate_detail.html", context)
+
+
+@role_required(Role.STAFF)
+@require_POST
+def certificate_revoke(request, code):
+    certificate = certificates.find_certificate(code)
+    if certificate is None:
+        raise Http404(_("Nincs ilyen tanúsítvány."))
+    form = CertificateRevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            certificates.revoke_certificate(certificate=certificate, reason=form.cleaned_data["reason"],
+                                            revoked_by=request.user)
+        except certificates.CertificateError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("A tanúsítványt visszavontuk."))
+        return redirect("public:certificate", code=certificate.code)
+    return render(request, "public/certificate_detail.html",
+                  {"certificate": certificate, "form": CertificateLookupForm(), "revoke_form": form}, status=400)
