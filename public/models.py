@@ -49,8 +49,10 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revoke_reason=""),
                 name="certificate_revoked_has_reason",
+                violation_error_message=_("A visszavont tanúsítványnál meg kell adni a visszavonás okát."),
             ),
-            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9-]{12,24}$"), name="certificate_code_format"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z0-9-]{12,24}$"), name="certificate_code_format",
+                                  violation_error_message=_("Az ellenőrző kód formátuma hibás.")),
         ]
 
     def __str__(self):
