@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from menet_portal.admin_access import ProgrammeStaffAdmin, ProgrammeStaffInline
 from participants.admin import CapacityThroughServicesMixin
@@ -48,3 +49,25 @@ class InfoDayAdmin(CapacityThroughServicesMixin, ProgrammeStaffAdmin):
     search_fields = ["title", "library__name", "library__settlement"]
     date_hierarchy = "date"
     autocomplete_fields = ["library"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Cancelling needs a reason and tells everyone: it happens on the portal's event page.
+        return ["status"] if obj is not None else []
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            fieldsets = [(None, {**fieldsets[0][1], "description": _(
+                "Az állapotot (megnyitás, lezárás, lemondás) a portál eseménykezelő oldalán lehet módosítani. "
+                "A férőhely a visszaigazoltak száma alá nem csökkenthető; az időpont vagy a helyszín "
+                "módosításáról a jelentkezők e-mailt kapnak."
+            )})]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        """Through events.services.save_info_day: the same rules and notices as the portal."""
+        from .services import INFO_DAY_FIELDS, save_info_day
+
+        data = {f: form.cleaned_data[f] for f in INFO_DAY_FIELDS if f in form.cleaned_data}
+        saved = save_info_day(data=data, info_day=obj if change else None, changed_by=request.user)
+        obj.pk = saved.pk

@@ -2,10 +2,12 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class EventStatus(models.TextChoices):
@@ -170,6 +172,7 @@ class InfoDay(models.Model):
     status = models.CharField(_("állapot"), max_length=20, choices=EventStatus.choices, default=EventStatus.PLANNED)
     created_at = models.DateTimeField(_("létrehozva"), auto_now_add=True)
     updated_at = models.DateTimeField(_("módosítva"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("információs nap")
@@ -188,6 +191,29 @@ class InfoDay(models.Model):
 
     def __str__(self):
         return self.title or f"{_('Információs nap')} – {self.region} ({self.library.settlement})"
+
+    def clean(self):
+        """The database constraints, checked first so each message stands beside its field."""
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("A befejezés ideje legyen később a kezdésnél (%(start)s).") % {
+                "start": self.start_time.strftime("%H:%M")
+            }
+        if self.capacity is not None and self.minimum is not None and self.minimum > self.capacity:
+            errors["minimum"] = _("A minimális létszám (%(minimum)s) nem lehet több a férőhelynél (%(capacity)s).") % {
+                "minimum": self.minimum, "capacity": self.capacity,
+            }
+        if self.programme_id and self.region_id:
+            other = (
+                InfoDay.objects.filter(programme_id=self.programme_id, region_id=self.region_id)
+                .exclude(pk=self.pk).select_related("library").first()
+            )
+            if other is not None:
+                errors["region"] = _(
+                    "Ebben a régióban már van információs nap ebben a programban: %(other)s, %(date)s."
+                ) % {"other": other.library, "date": other.date.strftime("%Y.%m.%d.")}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def kind(self):

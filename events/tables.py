@@ -64,4 +64,8 @@ class EventOverviewTable(tables.Table):
 
     def render_actions(self, record):
         url = reverse("events:manage", args=[KIND_SLUGS[record.kind], record.event.pk])
-        return format_html('<a class="btn btn-sm btn-outline-primary" href="{}">{}</a>', url, _("Kezelés"))
+        edit = reverse("setup:info_day_edit" if record.kind == "info_day" else "setup:course_edit",
+                       args=[record.event.pk])
+        return format_html('<a class="btn btn-sm btn-outline-primary" href="{}">{}</a> '
+                           '<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',
+                           url, _("Kezelés"), edit, _("Szerkesztés"))

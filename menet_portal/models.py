@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -31,6 +32,8 @@ class User(AbstractUser):
         _("a felület nyelve"), max_length=10, blank=True, choices=settings.LANGUAGES,
         help_text=_("Üresen magyar; a felület nyelvváltó gombja állítja."),
     )
+    # Role and library assignments are audited; passwords and log-ins are not history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("felhasználó")

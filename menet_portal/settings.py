@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "public",
+    "programme_setup",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("esemenyek/", include("events.urls")),
+    path("beallitas/", include("programme_setup.urls")),
     path("kepzesek/", include("trainings.urls")),
     path("resztvevok/", include("participants.urls")),
     path("jelentesek/dokumentumok/", include("reports.document_urls")),

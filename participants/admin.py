@@ -86,12 +86,9 @@ class CapacityThroughServicesMixin:
             def clean_capacity(self):
                 capacity = self.cleaned_data["capacity"]
                 if self.instance.pk and capacity is not None:
-                    confirmed = services.availability(self.instance).confirmed
-                    if capacity < confirmed:
-                        raise forms.ValidationError(
-                            _("A férőhely nem lehet kevesebb a visszaigazolt jelentkezők számánál (%(n)s).")
-                            % {"n": confirmed}
-                        )
+                    refusal = services.capacity_refusal(event=self.instance, capacity=capacity)
+                    if refusal:
+                        raise forms.ValidationError(refusal)
                 return capacity
 
         return CapacityForm

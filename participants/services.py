@@ -225,6 +225,39 @@ def move_registration(*, registration: Registration, to_event, moved_by=None) ->
         return MoveResult(registration=new, promoted=promoted)
 
 
+# The Hungarian "-nál/-nél" suffix after a number follows the vowels of its last spoken word.
+_BACK_DIGITS = {3: True, 6: True, 8: True}  # három, hat, nyolc; the other digits take -nél
+_BACK_TENS = {2: True, 3: True, 6: True, 8: True}  # húsz, harminc, hatvan, nyolcvan; tíz, negyven… take -nél
+
+
+def _than_suffix(n: int) -> str:
+    """``15`` → ``15-nél``, ``20`` → ``20-nál`` (Hungarian "than 15")."""
+    n = abs(int(n))
+    if n % 10:
+        back = _BACK_DIGITS.get(n % 10, False)
+    elif n % 100:
+        back = _BACK_TENS.get(n // 10 % 10, False)
+    elif n % 1000:
+        back = True  # száz
+    else:
+        back = False  # ezer
+    return f"{n}-{'nál' if back else 'nél'}"
+
+
+def capacity_refusal(*, event, capacity: int) -> str | None:
+    """Why ``event`` cannot take ``capacity`` places now, or None: at least 1, and never fewer than
+    the people already confirmed (nobody loses a confirmed place silently). Call with the event locked
+    when the answer decides a write."""
+    if capacity is None or capacity < 1:
+        return _("A férőhely legalább 1 fő legyen.")
+    confirmed = availability(event).confirmed if event.pk else 0
+    if capacity < confirmed:
+        return _("%(confirmed)s fő már visszaigazolt, a létszám nem lehet kevesebb %(confirmed_than)s.") % {
+            "confirmed": confirmed, "confirmed_than": _than_suffix(confirmed), "capacity": capacity,
+        }
+    return None
+
+
 def change_capacity(*, event, capacity: int, changed_by=None) -> list[Registration]:
     """Set an event's capacity (MKE staff). Raising it promotes from the waiting list.
 
@@ -232,11 +265,9 @@ def change_capacity(*, event, capacity: int, changed_by=None) -> list[Registrati
     """
     with transaction.atomic():
         event = _lock_event(event)
-        confirmed = availability(event).confirmed
-        if capacity < max(confirmed, 1):
-            raise RegistrationError(
-                _("A férőhely nem lehet kevesebb a visszaigazolt jelentkezők számánál (%(n)s).") % {"n": confirmed}
-            )
+        refusal = capacity_refusal(event=event, capacity=capacity)
+        if refusal:
+            raise RegistrationError(refusal)
         event.capacity = capacity
         if isinstance(event, InfoDay) and event.minimum > capacity:
             event.minimum = capacity

@@ -181,3 +181,45 @@ def delete_report(*, report: GeneratedReport, user) -> None:
     report.delete()
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Checking the archive (restore drills, periodic audits) ---------------------------------------
+
+class ArchiveFinding:
+    OK = "ok"
+    MISMATCH = "mismatch"
+    MISSING = "missing"
+    NO_FILE = "no_file"
+
+
+def _file_digest(report: GeneratedReport) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with report.file.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def verify_archive(queryset=None):
+    """Recompute the SHA-256 of every archived report that should have a file (status done, or a
+    recorded checksum) and compare it with the one archived. Yields ``(report, finding, detail)``:
+    ``ok``, ``mismatch`` (the bytes changed), ``missing`` (the file is gone from the archive
+    directory) or ``no_file`` (a done row without a file name)."""
+    from django.db.models import Q
+
+    reports = (queryset if queryset is not None else GeneratedReport.objects.all()).filter(
+        Q(status=ReportStatus.DONE) | ~Q(sha256="")
+    ).order_by("pk")
+    for report in reports.iterator(chunk_size=500):
+        if not report.file:
+            yield report, ArchiveFinding.NO_FILE, ""
+            continue
+        if not report.file.storage.exists(report.file.name):
+            yield report, ArchiveFinding.MISSING, report.file.name
+            continue
+        digest, size = _file_digest(report)
+        if digest != report.sha256:
+            yield report, ArchiveFinding.MISMATCH, f"{report.file.name}: {digest} ≠ {report.sha256} ({size} B)"
+        else:
+            yield report, ArchiveFinding.OK, report.file.name

@@ -50,8 +50,18 @@ class SessionInline(ProgrammeStaffInline, admin.TabularInline):
     extra = 0
 
 
+def _session_rows(formset):
+    return [
+        {"pk": f.instance.pk, **{k: f.cleaned_data[k] for k in services.SESSION_FIELDS}}
+        for f in formset.forms
+        if f.has_changed() and f not in formset.deleted_forms
+    ]
+
+
 @admin.register(Course)
 class CourseAdmin(CapacityThroughServicesMixin, ProgrammeStaffAdmin):
+    """Saves go through trainings.services.save_course: capacity, moved sessions and their notices."""
+
     list_display = ["title", "site", "capacity", "status"]
     list_filter = ["status", "site__library__county__region"]
     list_select_related = ["site__library"]
@@ -59,14 +69,44 @@ class CourseAdmin(CapacityThroughServicesMixin, ProgrammeStaffAdmin):
     filter_horizontal = ["trainers"]
     inlines = [SessionInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Status changes (cancellation notices) happen on the portal's event page.
+        return ["status"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in services.COURSE_FIELDS if f in form.cleaned_data}
+        saved = services.save_course(data=data, course=obj if change else None, changed_by=request.user)
+        obj.pk = saved.pk
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Session:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # collects the deleted rows; the others are saved by the service
+        services.save_course(data={}, sessions=_session_rows(formset), course=form.instance, changed_by=request.user)
+        for session in formset.deleted_objects:
+            session.delete()
+
 
 @admin.register(Session)
 class SessionAdmin(ProgrammeStaffAdmin):
+    """Saves go through trainings.services.save_course: a moved session notifies its trainees."""
+
     list_display = ["course", "number", "starts_at", "ends_at", "room"]
     list_filter = ["number", "course__site__library__county__region"]
     list_select_related = ["course"]
     search_fields = ["course__title", "topic"]
     date_hierarchy = "starts_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["course"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        row = {"pk": obj.pk if change else None,
+               **{k: form.cleaned_data[k] for k in services.SESSION_FIELDS if k in form.cleaned_data}}
+        course = obj.course
+        services.save_course(data={}, sessions=[row], course=course, changed_by=request.user)
+        if not change:
+            obj.pk = Session.objects.get(course=course, number=row["number"]).pk
 
 
 @admin.register(Attendance)

@@ -31,6 +31,7 @@ class TrainingSite(models.Model):
         limit_choices_to={"role": "trainer"},
     )
     needs_assessment = models.TextField(_("szükségletfelmérés összefoglalója"), blank=True)
+    history = HistoricalRecords(m2m_fields=[trainers])
 
     class Meta:
         verbose_name = _("képzési helyszín")
@@ -42,6 +43,13 @@ class TrainingSite(models.Model):
 
     def __str__(self):
         return str(self.library)
+
+    def clean(self):
+        if self.programme_id and self.library_id and (
+            TrainingSite.objects.filter(programme_id=self.programme_id, library_id=self.library_id)
+            .exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"library": _("Ez a könyvtár már képzési helyszín ebben a programban.")})
 
 
 class Course(models.Model):
@@ -61,6 +69,7 @@ class Course(models.Model):
     status = models.CharField(_("állapot"), max_length=20, choices=EventStatus.choices, default=EventStatus.PLANNED)
     created_at = models.DateTimeField(_("létrehozva"), auto_now_add=True)
     updated_at = models.DateTimeField(_("módosítva"), auto_now=True)
+    history = HistoricalRecords(m2m_fields=[trainers], excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("képzés")
@@ -97,6 +106,7 @@ class Session(models.Model):
     ends_at = models.DateTimeField(_("befejezés"))
     room = models.CharField(_("terem"), max_length=100, blank=True)
     topic = models.CharField(_("téma"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("foglalkozás")
@@ -114,6 +124,22 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.course} – {self.number}. {_('foglalkozás')}"
+
+    def clean(self):
+        """The database constraints, checked first so each message stands beside its field."""
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A foglalkozás vége legyen később a kezdésénél.")
+        if self.course_id and self.number:
+            limit = self.course.site.programme.sessions_per_course
+            if self.number > limit:
+                errors["number"] = _(
+                    "A program képzésenként %(n)s foglalkozást tervez: a sorszám 1 és %(n)s között lehet."
+                ) % {"n": limit}
+            elif Session.objects.filter(course_id=self.course_id, number=self.number).exclude(pk=self.pk).exists():
+                errors["number"] = _("Ennek a képzésnek már van %(number)s. foglalkozása.") % {"number": self.number}
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def hours(self):

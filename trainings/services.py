@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -317,3 +317,176 @@ def submit_quiz(*, registration: Registration, lesson: Lesson, answers: Mapping[
         progress.quiz_best_score = max(score, progress.quiz_best_score or 0)
         progress.save()
     return QuizResult(score=score, max_score=max_score, by_question=by_question)
+
+
+# --- Setting up courses and their sessions (MKE staff: set-up screens, admin, commands) -----------
+
+COURSE_FIELDS = ("site", "title", "description", "capacity", "status")
+SESSION_FIELDS = ("number", "starts_at", "ends_at", "room", "topic")
+# What the registered people are told about when it changes.
+SESSION_SCHEDULE_FIELDS = ("starts_at", "ends_at", "room")
+
+
+class CourseSetupError(Exception):
+    """Field errors of a course and of its session rows; nothing was saved.
+
+    ``course_errors`` maps course fields to messages, ``session_errors`` maps the index of a
+    session row (in the list given) to its field errors.
+    """
+
+    def __init__(self, course_errors=None, session_errors=None):
+        self.course_errors = course_errors or {}
+        self.session_errors = session_errors or {}
+        super().__init__(_("A képzés adatai hibásak."))
+
+
+def _session_text(session) -> str:
+    from django.utils.formats import date_format
+
+    if session is None:
+        return "–"
+    start = timezone.localtime(session["starts_at"] if isinstance(session, dict) else session.starts_at)
+    end = timezone.localtime(session["ends_at"] if isinstance(session, dict) else session.ends_at)
+    room = session["room"] if isinstance(session, dict) else session.room
+    text = f"{date_format(start, 'Y. F j., l')} {start:%H:%M}–{end:%H:%M}"
+    return f"{text}, {room}" if room else text
+
+
+def save_course(*, data: dict, sessions: list[dict] = (), course=None, trainers=None, changed_by=None):
+    """Create or change a course with its planned sessions in one transaction (MKE staff).
+
+    - ``sessions``: rows ``{"pk"?, "number", "starts_at", "ends_at", "room", "topic"}``; a row with a
+      ``pk`` changes that session of this course, one without adds a session;
+    - every database constraint is checked first and reported beside its field: session numbers
+      1 to the programme's sessions per course, once each; each session ends after it starts;
+    - capacity follows ``participants.services``: never below the confirmed count (refused with the
+      numbers), a raised capacity promotes from the waiting list; cancelling goes through
+      ``events.services.cancel_event``;
+    - a moved session (date, time, room) or another site sends ``event_rescheduled``: one notice per
+      confirmed or waiting person for the whole change, and reminders follow the new times;
+    - ``trainers`` (users with the trainer role), when given, become the course's trainers.
+
+    Raises ``CourseSetupError``; nothing is saved then. Returns the course.
+    """
+    from events.services import _check_status_change, change_key
+    from events.signals import event_rescheduled
+    from menet_portal.models import Role
+    from participants.services import _lock_event, capacity_refusal, promote_from_waiting_list
+
+    from .models import Course
+
+    course_errors, session_errors = {}, {}
+    with transaction.atomic():
+        creating = course is None or course.pk is None
+        if creating:
+            course = Course(**data)
+            before = {}
+        else:
+            course = _lock_event(course)
+            before = {f: getattr(course, f) for f in COURSE_FIELDS}
+            for field, value in data.items():
+                setattr(course, field, value)
+        try:
+            _check_status_change(before.get("status", "planned"), course.status)
+            course.full_clean()
+        except ValidationError as error:
+            course_errors = error.update_error_dict(course_errors)
+        if not creating and course.capacity != before["capacity"] and "capacity" not in course_errors:
+            refusal = capacity_refusal(event=course, capacity=course.capacity)
+            if refusal:
+                course_errors["capacity"] = [refusal]
+        if trainers is not None:
+            wrong = [t for t in trainers if t.role != Role.TRAINER]
+            if wrong:
+                course_errors["trainers"] = [_("Csak oktató szerepkörű felhasználó lehet oktató: %(names)s.") % {
+                    "names": ", ".join(str(t) for t in wrong)}]
+
+        existing = {s.pk: s for s in course.sessions.select_for_update()} if not creating else {}
+        limit = course.site.programme.sessions_per_course if course.site_id else 4
+        rows, seen = [], {}
+        for index, row in enumerate(sessions):
+            row = dict(row)
+            pk = row.pop("pk", None)
+            if pk is not None and pk not in existing:
+                session_errors[index] = {"number": [_("Ez a foglalkozás nem ehhez a képzéshez tartozik.")]}
+                continue
+            session = existing.get(pk) or Session(course=course)
+            old = {f: getattr(session, f) for f in SESSION_FIELDS} if pk else None
+            for field in SESSION_FIELDS:
+                if field in row:
+                    setattr(session, field, row[field])
+            errors = {}
+            try:
+                # Numbers are checked against the whole submission below, not row by row against the database.
+                session.clean_fields(exclude=["course"])
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+            if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
+                errors.setdefault("ends_at", []).append(_("A foglalkozás vége legyen később a kezdésénél."))
+            if session.number:
+                if session.number > limit:
+                    errors.setdefault("number", []).append(
+                        _("A program képzésenként %(n)s foglalkozást tervez: a sorszám 1 és %(n)s között lehet.")
+                        % {"n": limit})
+                elif session.number in seen:
+                    errors.setdefault("number", []).append(
+                        _("A(z) %(number)s. foglalkozás kétszer szerepel.") % {"number": session.number})
+                seen[session.number] = index
+            if errors:
+                session_errors[index] = errors
+            rows.append((index, session, old))
+        untouched = [s for pk, s in existing.items() if pk not in {s.pk for _i, s, _o in rows}]
+        for session in untouched:
+            if session.number in seen:
+                session_errors.setdefault(seen[session.number], {}).setdefault("number", []).append(
+                    _("Ennek a képzésnek már van %(number)s. foglalkozása.") % {"number": session.number})
+        if course_errors or session_errors:
+            raise CourseSetupError(course_errors, session_errors)
+
+        course._history_user = changed_by
+        changed_course = creating or any(getattr(course, f) != before[f] for f in COURSE_FIELDS)
+        if changed_course:
+            course.save()
+        if trainers is not None and set(course.trainers.all()) != set(trainers):
+            course.trainers.set(trainers)
+        changes, moved_sessions = [], []
+        for index, session, old in sorted(rows, key=lambda r: r[1].number):
+            if old is not None and all(getattr(session, f) == old[f] for f in SESSION_FIELDS):
+                continue
+            session._history_user = changed_by
+            try:
+                with transaction.atomic():
+                    session.save()
+            except IntegrityError:
+                # Two sessions swapping their numbers in one submit: the constraint is checked per row.
+                raise CourseSetupError(session_errors={index: {"number": [_(
+                    "Két foglalkozás sorszáma egyszerre nem cserélhető fel: a sorszám maradjon, "
+                    "az időpontot módosítsa."
+                )]}}) from None
+            if old is None:
+                if not creating:
+                    changes.append({"field": f"session:{session.number}", "label": _("%(n)s. foglalkozás") % {
+                        "n": session.number}, "old": "–", "new": _session_text(session)})
+                    moved_sessions.append(session.pk)
+            elif any(getattr(session, f) != old[f] for f in SESSION_SCHEDULE_FIELDS):
+                changes.append({"field": f"session:{session.number}", "label": _("%(n)s. foglalkozás") % {
+                    "n": session.number}, "old": _session_text(old), "new": _session_text(session)})
+                moved_sessions.append(session.pk)
+        if not creating:
+            if before["site"] != course.site:
+                changes.insert(0, {"field": "site", "label": str(Course._meta.get_field("site").verbose_name),
+                                   "old": str(before["site"]), "new": str(course.site)})
+            promote_from_waiting_list(course)
+            if changes and course.status != EventStatus.CANCELLED:
+                event_rescheduled.send(sender=Course, event=course, changes=changes, change_key=change_key(),
+                                       sessions=moved_sessions)
+        return course
+
+
+def reschedule_session(*, session, starts_at, ends_at, room=None, changed_by=None):
+    """Move one session (date, time, room): the same rules and notices as ``save_course``."""
+    row = {"pk": session.pk, "starts_at": starts_at, "ends_at": ends_at}
+    if room is not None:
+        row["room"] = room
+    save_course(data={}, sessions=[row], course=session.course, changed_by=changed_by)
+    return Session.objects.get(pk=session.pk)

@@ -147,6 +147,20 @@ def build_cancelled(message):
     return subject, template, context, attachments
 
 
+def build_rescheduled(message):
+    registration = message.registration
+    if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
+        raise NotApplicable(_("A jelentkezést azóta lemondták."))
+    if registration.event.status == EventStatus.CANCELLED:
+        raise NotApplicable(_("Az esemény elmarad."))
+    subject, template, context, attachments = _registration_message(
+        message, _("Megváltozott az időpont vagy a helyszín: %(event)s"), "event_rescheduled"
+    )
+    context["changes"] = message.context.get("changes", [])
+    context["waitlisted"] = registration.status == RegistrationStatus.WAITLISTED
+    return subject, template, context, attachments
+
+
 def build_reminder(message):
     registration = message.registration
     participant = _participant_recipient_check(registration)
@@ -253,6 +267,7 @@ BUILDERS = {
     MessageKind.REGISTRATION_PROMOTED: build_promoted,
     MessageKind.EVENT_REMINDER: build_reminder,
     MessageKind.EVENT_CANCELLED: build_cancelled,
+    MessageKind.EVENT_RESCHEDULED: build_rescheduled,
     MessageKind.COORDINATOR_DIGEST: build_digest,
     MessageKind.ATTENDANCE_MISSING: build_attendance_missing,
     MessageKind.BELOW_MINIMUM: build_below_minimum,

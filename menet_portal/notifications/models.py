@@ -21,6 +21,7 @@ class MessageKind(models.TextChoices):
     REGISTRATION_PROMOTED = "registration_promoted", _("várólistáról bekerült")
     EVENT_REMINDER = "event_reminder", _("emlékeztető")
     EVENT_CANCELLED = "event_cancelled", _("elmaradás értesítés")
+    EVENT_RESCHEDULED = "event_rescheduled", _("időpont- vagy helyszínváltozás")
     COORDINATOR_DIGEST = "coordinator_digest", _("heti koordinátori összefoglaló")
     ATTENDANCE_MISSING = "attendance_missing", _("hiányzó jelenlét")
     BELOW_MINIMUM = "below_minimum", _("létszám a minimum alatt")

@@ -86,3 +86,40 @@ def _write_cancellation_notices(event, registrations, reason):
         if r.participant.email and not r.participant.anonymised_at
     ]
     write_messages(rows, queue=True)
+
+
+def on_event_rescheduled(sender, event, changes, change_key, sessions=(), **kwargs):
+    """A moved date, time or venue: one notice per confirmed or waiting person per change.
+
+    Reminders already written for the old start are dropped; the dispatcher writes them again
+    for the new start (their slot carries the start time). A reminder whose start did not move
+    (only the room changed) stays, and shows the new room when it is sent.
+    """
+    from trainings.models import Session
+
+    from .schedule import _slot_time, info_day_start
+
+    field = _event_field(event)
+    event_q = Q(**{f"{field}_id": event.pk})
+    registrations = Registration.objects.filter(
+        event_q, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+    ).select_related("participant")
+    reminders = OutboxMessage.objects.filter(kind=MessageKind.EVENT_REMINDER)
+    if field == "info_day":
+        stale = reminders.filter(info_day_id=event.pk).exclude(slot__endswith=f"@{_slot_time(info_day_start(event))}")
+    else:
+        stale = OutboxMessage.objects.none()
+        for session in Session.objects.filter(pk__in=list(sessions), course_id=event.pk):
+            stale |= reminders.filter(session_id=session.pk).exclude(slot__endswith=f"@{_slot_time(session.starts_at)}")
+    skip_pending(stale, _("Az esemény időpontja megváltozott; az új időponthoz új emlékeztető tartozik."))
+    now = timezone.now()
+    rows = [
+        OutboxMessage(
+            kind=MessageKind.EVENT_RESCHEDULED, recipient=r.participant.email, subject_key=f"registration:{r.pk}",
+            slot=f"{field}:{event.pk}/moved@{change_key}"[:80], registration_id=r.pk,
+            context={"changes": list(changes)}, due_at=now, send_after=now, **{f"{field}_id": event.pk},
+        )
+        for r in registrations
+        if r.participant.email and not r.participant.anonymised_at
+    ]
+    write_messages(rows, queue=True)
