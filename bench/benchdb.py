@@ -43,13 +43,58 @@ def manage(db_url: str, *args, settings: str = "menet_portal.settings") -> float
     return time.perf_counter() - started
 
 
-def seed_demo_database(name: str, participants: int, analyze: bool = False) -> float:
-    """A fresh database with the programme and ``participants`` demo people; return the seconds it took."""
+def seed_demo_database(name: str, participants: int, analyze: bool = False, events: int = 0) -> float:
+    """A fresh database with the programme (and waves up to ``events`` events) and ``participants``
+    demo people; return the seconds it took."""
     db_url = recreate_database(name)
     started = time.perf_counter()
     manage(db_url, "migrate", "--noinput", "-v0")
     manage(db_url, "seed_programme")
-    manage(db_url, "seed_demo", "--participants", str(participants))
+    manage(db_url, "seed_demo", "--participants", str(participants), "--events", str(events))
     if analyze:
         manage(db_url, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
     return time.perf_counter() - started
+
+
+def bench_database_name(default: str) -> str:
+    """The benchmark's database: ``BENCH_DB`` when set (e.g. one per developer), else ``default``."""
+    return os.environ.get("BENCH_DB", default)
+
+
+class Gunicorn:
+    """The portal under gunicorn on 127.0.0.1 (DEBUG off, bench views on), for HTTP benchmarks."""
+
+    def __init__(self, db_url: str, port: int, workers: int = 2, threads: int = 1, extra_env=None):
+        self.db_url, self.port, self.workers, self.threads = db_url, port, workers, threads
+        self.extra_env = extra_env or {}
+        self.process = None
+
+    def __enter__(self):
+        import socket
+
+        env = {
+            **os.environ, "DEBUG": "0", "DATABASE_URL": self.db_url, "DJANGO_SETTINGS_MODULE": "menet_portal.settings",
+            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789", "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0", "BENCH_VIEWS": "1", "LOG_LEVEL": "WARNING", **self.extra_env,
+        }
+        cmd = [str(Path(sys.executable).with_name("gunicorn")), "menet_portal.wsgi", "--bind", f"127.0.0.1:{self.port}",
+               "--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "120",
+               "--log-level", "warning"]
+        self.process = subprocess.Popen(cmd, cwd=ROOT, env=env)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError("gunicorn exited")
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start within 60 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()

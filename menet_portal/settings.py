@@ -68,6 +68,12 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# Benchmarks only (bench/pages.py, bench/load.py): a floor view at /_bench/floor/ and an exact
+# per-request SQL count in the X-Bench-Queries header (menet_portal/bench.py). Never in production.
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
+if BENCH_VIEWS:
+    MIDDLEWARE.insert(0, "menet_portal.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "menet_portal.urls"
 
 TEMPLATES = [

@@ -22,5 +22,9 @@ urlpatterns = [
     path("ertesitesek/", include("menet_portal.notifications.urls")),
 ]
 
+if settings.BENCH_VIEWS:
+    from . import bench
+
+    urlpatterns += [path("_bench/floor/", bench.floor, name="bench_floor")]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
