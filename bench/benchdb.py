@@ -56,6 +56,9 @@ def seed_demo_database(name: str, participants: int, analyze: bool = False, even
     return time.perf_counter() - started
 
 
+BENCH_SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789"
+
+
 def bench_database_name(default: str) -> str:
     """The benchmark's database: ``BENCH_DB`` when set (e.g. one per developer), else ``default``."""
     return os.environ.get("BENCH_DB", default)
@@ -74,12 +77,15 @@ class Gunicorn:
 
         env = {
             **os.environ, "DEBUG": "0", "DATABASE_URL": self.db_url, "DJANGO_SETTINGS_MODULE": "menet_portal.settings",
-            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789", "ALLOWED_HOSTS": "127.0.0.1",
+            "SECRET_KEY": BENCH_SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "0", "BENCH_VIEWS": "1", "LOG_LEVEL": "WARNING", **self.extra_env,
         }
         cmd = [str(Path(sys.executable).with_name("gunicorn")), "menet_portal.wsgi", "--bind", f"127.0.0.1:{self.port}",
                "--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "120",
                "--log-level", "warning"]
+        # DEBUG off serves static files through the manifest storage: collect them first.
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
+                       check=True)
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -24,7 +24,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from benchdb import Gunicorn, bench_database_name, database_url, seed_demo_database
+from benchdb import BENCH_SECRET_KEY, Gunicorn, bench_database_name, database_url, seed_demo_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,8 +56,9 @@ class Browser:
 
 
 def setup_django(db_url):
+    # The same SECRET_KEY as the served portal: the sessions made here must verify there.
     os.environ.update(DEBUG="1", DATABASE_URL=db_url, DJANGO_SETTINGS_MODULE="menet_portal.settings",
-                      ALLOWED_HOSTS="testserver,127.0.0.1")
+                      ALLOWED_HOSTS="testserver,127.0.0.1", SECRET_KEY=BENCH_SECRET_KEY)
     sys.path.insert(0, str(ROOT))
     import django
 
