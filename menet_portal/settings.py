@@ -257,3 +257,7 @@ PUBLIC_REGISTRATION_RATE = env.int("PUBLIC_REGISTRATION_RATE", default=5)
 CERTIFICATE_LOOKUP_RATE = env.int("CERTIFICATE_LOOKUP_RATE", default=30)
 # How long a personal-page link in an e-mail stays valid.
 PERSONAL_LINK_DAYS = env.int("PERSONAL_LINK_DAYS", default=400)
+CELERY_BEAT_SCHEDULE["expire-unconfirmed-registrations"] = {
+    "task": "public.tasks.expire_unconfirmed_registrations",
+    "schedule": env.int("PUBLIC_EXPIRY_SECONDS", default=300),
+}

@@ -152,6 +152,8 @@ class Participant(models.Model):
 
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("visszaigazolt")
+    # A self-registration holding a place until its e-mail link is opened (or the hold runs out).
+    PENDING = "pending", _("megerősítésre vár")
     WAITLISTED = "waitlisted", _("várólistán")
     CANCELLED = "cancelled", _("lemondva")
 
@@ -187,6 +189,8 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(_("visszaigazolva"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("lemondva"), null=True, blank=True)
     cancel_reason = models.CharField(_("lemondás oka"), max_length=300, blank=True)
+    # Self-registrations not yet confirmed by their e-mail link: held (pending) or waiting until then.
+    hold_until = models.DateTimeField(_("megerősítési határidő"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("rögzítette"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -228,6 +232,11 @@ class Registration(models.Model):
                 condition=~Q(status="confirmed") | Q(confirmed_at__isnull=False),
                 name="registration_confirmed_has_time",
                 violation_error_message=_("A visszaigazolt jelentkezésnél meg kell adni a visszaigazolás idejét."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending") | Q(hold_until__isnull=False),
+                name="registration_pending_has_hold",
+                violation_error_message=_("A megerősítésre váró jelentkezésnek határideje van."),
             ),
         ]
 

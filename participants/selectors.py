@@ -91,3 +91,17 @@ def registration_list(user):
 
 def participant_registrations(user, participant):
     return registrations_for(user).filter(participant=participant).order_by("-created_at")
+
+
+def waiting_list_position(registration) -> int | None:
+    """1 for the first in line; ``None`` when not on the waiting list. Same order as promotion."""
+    from django.db.models import Q
+
+    from .models import Registration, RegistrationStatus
+
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    event = Q(info_day_id=registration.info_day_id) if registration.info_day_id else Q(course_id=registration.course_id)
+    return Registration.objects.filter(event, status=RegistrationStatus.WAITLISTED).filter(
+        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lte=registration.pk)
+    ).count()

@@ -7,6 +7,10 @@ Rules (DESIGN.md, "Core rules"):
 - past capacity a registration goes to the waiting list in arrival order
   (``created_at``, then ``id``);
 - a freed place (cancellation, raised capacity) promotes the first on the waiting list;
+- a self-registration not yet confirmed by its e-mail link (*pending*) holds its place until
+  ``hold_until``; it counts against capacity like a confirmed one, and when the hold runs out
+  (``expire_unconfirmed_registrations``) the place goes to the waiting list like a cancellation.
+  An unconfirmed self-registration on the waiting list is not promoted until confirmed;
 - a person is registered at most once per event (also a database constraint).
 
 Availability is always computed from the registration rows, never kept as a counter.
@@ -43,15 +47,24 @@ class EventNotOpen(RegistrationError):
     pass
 
 
+class HoldExpired(RegistrationError):
+    """The e-mail link was opened after the hold ran out (or the registration was cancelled)."""
+
+
 @dataclass(frozen=True)
 class Availability:
     capacity: int
     confirmed: int
     waitlisted: int
+    pending: int = 0  # places held for self-registrations awaiting their e-mail link
+
+    @property
+    def held(self) -> int:
+        return self.confirmed + self.pending
 
     @property
     def free(self) -> int:
-        return max(self.capacity - self.confirmed, 0)
+        return max(self.capacity - self.held, 0)
 
 
 def _event_filter(event) -> Q:
@@ -77,13 +90,18 @@ def availability(event) -> Availability:
     counts = Registration.objects.filter(_event_filter(event)).aggregate(
         confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED)),
         waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        pending=Count("id", filter=Q(status=RegistrationStatus.PENDING)),
     )
     return Availability(capacity=event.capacity, **counts)
 
 
 def register_participant(*, participant: Participant, event, source: str = RegistrationSource.COORDINATOR,
-                         registered_by=None, allow_closed: bool = False) -> Registration:
+                         registered_by=None, allow_closed: bool = False, hold_until=None) -> Registration:
     """Register ``participant`` for ``event``: a place if one is free, else the waiting list.
+
+    With ``hold_until`` (public self-registration, double opt-in) a free place is only held:
+    the registration is *pending* until ``confirm_self_registration`` or the hold runs out;
+    on a full event it waits on the list, unconfirmed, until then.
 
     Raises ``AlreadyRegistered`` for a second registration of the same person (a cancelled
     one is reopened instead), ``EventNotOpen`` for cancelled or held events.
@@ -100,7 +118,10 @@ def register_participant(*, participant: Participant, event, source: str = Regis
             raise AlreadyRegistered(existing)
         now = timezone.now()
         has_place = availability(event).free > 0
-        status = RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITLISTED
+        if hold_until is not None:
+            status = RegistrationStatus.PENDING if has_place else RegistrationStatus.WAITLISTED
+        else:
+            status = RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITLISTED
         if existing:  # a cancelled registration comes back: it joins the end of the queue
             registration = existing
             registration.created_at = now
@@ -111,7 +132,8 @@ def register_participant(*, participant: Participant, event, source: str = Regis
         registration.status = status
         registration.source = source
         registration.registered_by = registered_by
-        registration.confirmed_at = now if has_place else None
+        registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+        registration.hold_until = hold_until
         try:
             with transaction.atomic():
                 registration.save()
@@ -120,7 +142,10 @@ def register_participant(*, participant: Participant, event, source: str = Regis
             raise AlreadyRegistered(
                 Registration.objects.get(_event_filter(event), participant=participant)
             ) from None
-        change = RegistrationChange.CONFIRMED if has_place else RegistrationChange.WAITLISTED
+        if hold_until is not None:
+            change = RegistrationChange.PENDING
+        else:
+            change = RegistrationChange.CONFIRMED if has_place else RegistrationChange.WAITLISTED
         registration_changed.send(sender=Registration, registration=registration, change=change)
         return registration
 
@@ -132,7 +157,8 @@ def promote_from_waiting_list(event) -> list[Registration]:
     if free <= 0 or event.status in (EventStatus.CANCELLED, EventStatus.HELD):
         return promoted
     queue = (
-        Registration.objects.filter(_event_filter(event), status=RegistrationStatus.WAITLISTED)
+        # Unconfirmed self-registrations (hold_until set) wait until their e-mail link is opened.
+        Registration.objects.filter(_event_filter(event), status=RegistrationStatus.WAITLISTED, hold_until__isnull=True)
         .select_for_update()
         .order_by("created_at", "id")[:free]
     )
@@ -158,11 +184,12 @@ def cancel_registration(*, registration: Registration, reason: str, cancelled_by
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == RegistrationStatus.CANCELLED:
             raise RegistrationError(_("Ez a jelentkezés már le van mondva."))
-        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        was_confirmed = registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.cancel_reason = reason.strip()[:300]
-        registration.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        registration.hold_until = None
+        registration.save(update_fields=["status", "cancelled_at", "cancel_reason", "hold_until"])
         registration_changed.send(sender=Registration, registration=registration, change=RegistrationChange.CANCELLED)
         return promote_from_waiting_list(event) if was_confirmed else []
 
@@ -250,12 +277,82 @@ def capacity_refusal(*, event, capacity: int) -> str | None:
     when the answer decides a write."""
     if capacity is None or capacity < 1:
         return _("A férőhely legalább 1 fő legyen.")
-    confirmed = availability(event).confirmed if event.pk else 0
+    # Places held for a self-registration's e-mail link count like confirmed ones.
+    confirmed = availability(event).held if event.pk else 0
     if capacity < confirmed:
         return _("%(confirmed)s fő már visszaigazolt, a létszám nem lehet kevesebb %(confirmed_than)s.") % {
             "confirmed": confirmed, "confirmed_than": _than_suffix(confirmed), "capacity": capacity,
         }
     return None
+
+
+def confirm_self_registration(*, registration: Registration, now=None) -> Registration:
+    """The e-mail link of a self-registration was opened: a held place becomes confirmed, an
+    unconfirmed waiting-list entry keeps its turn and can now be promoted (at once, if a place
+    is free). Opening the link again changes nothing. ``HoldExpired`` once the hold ran out
+    or the registration was cancelled.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _lock_event(registration.event)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == RegistrationStatus.CANCELLED:
+            raise HoldExpired(_("A jelentkezés megerősítésének határideje lejárt."))
+        if registration.hold_until is None:
+            return registration  # confirmed before (or registered by a coordinator)
+        if registration.hold_until <= now:
+            _expire(registration, event, now)
+            raise HoldExpired(_("A jelentkezés megerősítésének határideje lejárt."))
+        registration.hold_until = None
+        if registration.status == RegistrationStatus.PENDING:
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.confirmed_at = now
+            registration.save(update_fields=["status", "confirmed_at", "hold_until"])
+            registration_changed.send(sender=Registration, registration=registration,
+                                      change=RegistrationChange.CONFIRMED)
+        else:
+            registration.save(update_fields=["hold_until"])
+            promote_from_waiting_list(event)
+            registration.refresh_from_db()
+        return registration
+
+
+def _expire(registration, event, now):
+    was_holding = registration.status == RegistrationStatus.PENDING
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.cancel_reason = _("Nem erősítették meg a jelentkezést a határidőig.")
+    registration.hold_until = None
+    registration.save(update_fields=["status", "cancelled_at", "cancel_reason", "hold_until"])
+    registration_changed.send(sender=Registration, registration=registration, change=RegistrationChange.CANCELLED)
+    return promote_from_waiting_list(event) if was_holding else []
+
+
+def expire_unconfirmed_registrations(*, now=None) -> int:
+    """Cancel self-registrations whose hold ran out unconfirmed; a freed place promotes the first
+    waiting (the usual notice). Each in its own transaction, re-checked under the event lock, so
+    two runs at once (or a confirmation at the same moment) expire nobody twice. Returns how many."""
+    now = now or timezone.now()
+    due = list(
+        Registration.objects.filter(
+            status__in=[RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED], hold_until__lte=now
+        ).values_list("pk", flat=True)
+    )
+    expired = 0
+    for pk in due:
+        with transaction.atomic():
+            registration = Registration.objects.filter(pk=pk).first()
+            if registration is None:
+                continue
+            event = _lock_event(registration.event)
+            registration = Registration.objects.select_for_update().get(pk=pk)
+            if registration.hold_until is None or registration.hold_until > now or registration.status not in (
+                RegistrationStatus.PENDING, RegistrationStatus.WAITLISTED
+            ):
+                continue
+            _expire(registration, event, now)
+            expired += 1
+    return expired
 
 
 def change_capacity(*, event, capacity: int, changed_by=None) -> list[Registration]:

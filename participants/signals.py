@@ -15,3 +15,4 @@ class RegistrationChange:
     WAITLISTED = "waitlisted"  # a new registration went to the waiting list
     PROMOTED = "promoted"  # moved from the waiting list to a place
     CANCELLED = "cancelled"
+    PENDING = "pending"  # a self-registration waits for its e-mail link (place held or waiting list)

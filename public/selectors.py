@@ -192,3 +192,12 @@ def programme_figures(programme, days: list[PublicEvent], trainings: list[Public
         "info_day_places_left": sum(e.places_left for e in days if e.state in open_states),
         "training_places_left": sum(e.places_left for e in trainings if e.state in open_states),
     }
+
+
+def for_event(event) -> PublicEvent:
+    """The public view of an InfoDay or a Course."""
+    return info_day(event.pk) if isinstance(event, InfoDay) else course(event.pk)
+
+
+def refresh(event: PublicEvent) -> PublicEvent:
+    return for_event(event.event)

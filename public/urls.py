@@ -24,3 +24,10 @@ urlpatterns += [
     path("tanusitvany/<str:code>/", views.certificate_detail, name="certificate"),
     path("tanusitvany/<str:code>/visszavonas/", views.certificate_revoke, name="certificate_revoke"),
 ]
+
+urlpatterns += [
+    path("jelentkezes/megerosites/<str:token>/", views.confirm, name="confirm"),
+    path("jelentkezes/ujra/<str:token>/", views.rejoin, name="rejoin"),
+    path("sajat-oldal/<str:token>/", views.personal, name="personal"),
+    path("sajat-oldal/<str:token>/lemondas/<int:pk>/", views.personal_cancel, name="personal_cancel"),
+]

@@ -6,14 +6,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from menet_portal.models import Role
 from menet_portal.permissions import role_required, user_has_role
 
-from . import certificates, ratelimit, regions_map, selectors
+from participants import selectors as participant_selectors
+from participants import services as participant_services
+
+from . import certificates, personal_page, ratelimit, registration, regions_map, selectors, tokens
 from .calendar import calendar_for
-from .forms import CertificateLookupForm, CertificateRevokeForm
+from .forms import CancelForm, CertificateLookupForm, CertificateRevokeForm, PublicRegistrationForm
 
 
 def _programme_context():
@@ -51,25 +54,16 @@ def course_list(request):
     return render(request, "public/course_list.html", context)
 
 
-def _event_page(request, event):
-    if event is None:
-        raise Http404(_("Nincs ilyen esemény."))
-    context = {"event": event, "programme": event.event.programme}
-    if not event.accepts_registrations:
-        context["other_events"] = selectors.other_events_in_region(event)
-    return render(request, "public/event_detail.html", context)
-
-
 @never_cache
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def info_day_detail(request, pk):
-    return _event_page(request, selectors.info_day(pk))
+    return _register(request, selectors.info_day(pk))
 
 
 @never_cache
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def course_detail(request, pk):
-    return _event_page(request, selectors.course(pk))
+    return _register(request, selectors.course(pk))
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:
@@ -167,3 +161,125 @@ def certificate_revoke(request, code):
         return redirect("public:certificate", code=certificate.code)
     return render(request, "public/certificate_detail.html",
                   {"certificate": certificate, "form": CertificateLookupForm(), "revoke_form": form}, status=400)
+
+
+# --- Self-registration, the opt-in link and the personal page ---------------------------------
+
+def _registration_page(request, event, form, status=200):
+    context = {"event": event, "programme": event.event.programme, "form": form,
+               "hold_hours": settings.PUBLIC_HOLD_HOURS}
+    if not event.accepts_registrations:
+        context["other_events"] = selectors.other_events_in_region(event)
+    return render(request, "public/event_detail.html", context, status=status)
+
+
+def _register(request, event):
+    if event is None:
+        raise Http404(_("Nincs ilyen esemény."))
+    if request.method != "POST":
+        return _registration_page(request, event, PublicRegistrationForm() if event.accepts_registrations else None)
+    if not event.accepts_registrations:
+        return _registration_page(request, event, None, status=409)
+    form = PublicRegistrationForm(request.POST)
+    try:
+        registration.count_attempt(ip=ratelimit.client_ip(request), email=request.POST.get("email", ""))
+    except ratelimit.RateLimited as exc:
+        form.is_valid()
+        form.mark_errors()
+        return render(request, "public/event_detail.html", {
+            "event": event, "programme": event.event.programme, "form": form, "refused": str(exc),
+            "hold_hours": settings.PUBLIC_HOLD_HOURS,
+        }, status=429)
+    if form.is_bot:
+        # A honeypot filled in: answer like a success, record nothing.
+        return render(request, "public/registration_sent.html", {"event": event, "bot": True,
+                                                                 "hold_hours": settings.PUBLIC_HOLD_HOURS})
+    if not form.is_valid():
+        form.mark_errors()
+        return _registration_page(request, event, form, status=400)
+    try:
+        result = registration.self_register(data=form.cleaned_data, event=event.event)
+    except participant_services.EventNotOpen as exc:
+        messages.error(request, str(exc))
+        return _registration_page(request, selectors.refresh(event), None, status=409)
+    except participant_services.RegistrationError as exc:
+        form.add_error(None, str(exc))
+        return _registration_page(request, event, form, status=400)
+    position = participant_selectors.waiting_list_position(result) if result.status == "waitlisted" else None
+    return render(request, "public/registration_sent.html", {
+        "event": event, "waitlisted": position is not None, "position": position,
+        "hold_hours": settings.PUBLIC_HOLD_HOURS, "hold_until": result.hold_until,
+    })
+
+
+def _bad_link():
+    raise Http404(_("Ez a link nem érvényes vagy lejárt. Kérjük, használja a legutóbb kapott e-mail linkjét."))
+
+
+@never_cache
+@require_safe
+def confirm(request, token):
+    try:
+        found = tokens.registration_from_opt_in(token)
+    except tokens.BadLink:
+        _bad_link()
+    outcome = registration.confirm(registration=found)
+    if outcome.expired:
+        event = selectors.for_event(found.event)
+        return render(request, "public/confirm_expired.html", {
+            "event": event, "token": token, "hold_hours": settings.PUBLIC_HOLD_HOURS,
+        })
+    messages.success(request, _("Köszönjük, megerősítette a jelentkezését."))
+    return redirect("public:personal", token=tokens.personal_token(found.participant))
+
+
+@never_cache
+@require_POST
+def rejoin(request, token):
+    try:
+        found = tokens.registration_from_opt_in(token)
+    except tokens.BadLink:
+        _bad_link()
+    try:
+        registration.rejoin_after_expiry(registration=found)
+    except participant_services.RegistrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Újra jelentkezett. Az állapotát lent látja."))
+    return redirect("public:personal", token=tokens.personal_token(found.participant))
+
+
+def _participant(token):
+    try:
+        return tokens.participant_from_personal(token)
+    except tokens.BadLink:
+        _bad_link()
+
+
+@never_cache
+@require_safe
+def personal(request, token):
+    participant = _participant(token)
+    return render(request, "public/personal.html", {
+        "participant": participant, "token": token,
+        "rows": personal_page.rows(participant, token=token), "cancel_form": CancelForm(),
+    })
+
+
+@never_cache
+@require_POST
+def personal_cancel(request, token, pk):
+    participant = _participant(token)
+    found = participant.registrations.filter(pk=pk).first()
+    if found is None:
+        _bad_link()
+    form = CancelForm(request.POST)
+    form.is_valid()
+    reason = (form.cleaned_data.get("reason") or "").strip() or _("A résztvevő a saját oldalán lemondta.")
+    try:
+        participant_services.cancel_registration(registration=found, reason=reason)
+    except participant_services.RegistrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Lemondta a jelentkezését. Köszönjük, hogy szólt: a helyét más kaphatja meg."))
+    return redirect("public:personal", token=token)

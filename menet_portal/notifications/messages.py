@@ -58,6 +58,13 @@ def opt_out_url(participant) -> str:
     return portal_url(reverse("notifications:opt_out", kwargs={"token": opt_out_token(participant)}))
 
 
+def personal_url(participant) -> str:
+    """The person's own page (signed link, no password): in every e-mail to a participant."""
+    from public.tokens import personal_url as signed_personal_url
+
+    return signed_personal_url(participant)
+
+
 def venue(library, room: str = "") -> str:
     parts = [library.name, " ".join(p for p in (library.postal_code, library.settlement) if p), library.address, room]
     return ", ".join(p for p in parts if p)
@@ -115,6 +122,7 @@ def _registration_message(message: OutboxMessage, subject: str, template: str):
     info = describe_event(event)
     return subject % {"event": info["title"]}, template, {
         "participant": participant, "registration": registration, "event": info,
+        "personal_url": personal_url(participant),
     }, []
 
 
@@ -132,6 +140,30 @@ def build_waitlisted(message):
         context["position"] = type(registration).objects.filter(
             filt, status=RegistrationStatus.WAITLISTED
         ).filter(Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lte=registration.pk)).count()
+    return subject, template, context, attachments
+
+
+def _position(registration):
+    filt = Q(info_day_id=registration.info_day_id) if registration.info_day_id else Q(course_id=registration.course_id)
+    return type(registration).objects.filter(filt, status=RegistrationStatus.WAITLISTED).filter(
+        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lte=registration.pk)
+    ).count()
+
+
+def build_opt_in(message):
+    """The double opt-in e-mail of a self-registration: the signed confirmation link."""
+    from public.tokens import opt_in_url
+
+    registration = message.registration
+    subject, template, context, attachments = _registration_message(
+        message, _("Kérjük, erősítse meg jelentkezését: %(event)s"), "registration_opt_in"
+    )
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise NotApplicable(_("A jelentkezést azóta lemondták vagy lejárt."))
+    context.update(
+        confirm_url=opt_in_url(registration), hold_until=registration.hold_until,
+        position=_position(registration) if registration.status == RegistrationStatus.WAITLISTED else None,
+    )
     return subject, template, context, attachments
 
 
@@ -196,6 +228,7 @@ def build_reminder(message):
     return subject, "event_reminder", {
         "participant": participant, "registration": registration, "event": info, "session": session,
         "start": start, "end": end, "title": title, "days": days, "opt_out_url": opt_out_url(participant),
+        "personal_url": personal_url(participant),
     }, [("esemeny.ics", ics.decode(), "text/calendar")]
 
 
@@ -265,6 +298,7 @@ BUILDERS = {
     MessageKind.REGISTRATION_CONFIRMED: build_confirmed,
     MessageKind.REGISTRATION_WAITLISTED: build_waitlisted,
     MessageKind.REGISTRATION_PROMOTED: build_promoted,
+    MessageKind.REGISTRATION_OPT_IN: build_opt_in,
     MessageKind.EVENT_REMINDER: build_reminder,
     MessageKind.EVENT_CANCELLED: build_cancelled,
     MessageKind.EVENT_RESCHEDULED: build_rescheduled,

@@ -19,6 +19,7 @@ class MessageKind(models.TextChoices):
     REGISTRATION_CONFIRMED = "registration_confirmed", _("jelentkezés visszaigazolása")
     REGISTRATION_WAITLISTED = "registration_waitlisted", _("várólista értesítés")
     REGISTRATION_PROMOTED = "registration_promoted", _("várólistáról bekerült")
+    REGISTRATION_OPT_IN = "registration_opt_in", _("jelentkezés megerősítése (e-mail link)")
     EVENT_REMINDER = "event_reminder", _("emlékeztető")
     EVENT_CANCELLED = "event_cancelled", _("elmaradás értesítés")
     EVENT_RESCHEDULED = "event_rescheduled", _("időpont- vagy helyszínváltozás")

@@ -15,6 +15,7 @@ KIND_BY_CHANGE = {
     RegistrationChange.CONFIRMED: MessageKind.REGISTRATION_CONFIRMED,
     RegistrationChange.WAITLISTED: MessageKind.REGISTRATION_WAITLISTED,
     RegistrationChange.PROMOTED: MessageKind.REGISTRATION_PROMOTED,
+    RegistrationChange.PENDING: MessageKind.REGISTRATION_OPT_IN,
 }
 
 
@@ -41,7 +42,8 @@ def on_registration_changed(sender, registration, change, **kwargs):
         return
     # The slot names this occurrence of the change, so a cancelled-and-returned person is
     # told again, but the same change signalled twice is written once.
-    moment = registration.created_at if change == RegistrationChange.WAITLISTED else registration.confirmed_at
+    moment = (registration.created_at if change in (RegistrationChange.WAITLISTED, RegistrationChange.PENDING)
+              else registration.confirmed_at)
     write_message(
         kind=kind, recipient=participant.email, subject_key=f"registration:{registration.pk}",
         slot=f"{change}@{_stamp(moment)}", registration=registration,
