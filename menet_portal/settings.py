@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "participants",
     "reports",
     "privacy",
-    "public",
+    "public_site",
     "programme_setup",
 ]
 
@@ -248,7 +248,7 @@ REPORTS_TASK_THRESHOLD = env.int("REPORTS_TASK_THRESHOLD", default=120)
 # WeasyPrint logs every rendering step at INFO; keep its warnings (refused URLs, missing glyphs) only.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
 
-# --- Public site (public/, docs/public-site.md) ------------------------------------------------
+# --- Public site (public_site/, docs/public-site.md) ------------------------------------------------
 # An unconfirmed self-registration holds its place this long, then expires and frees it.
 PUBLIC_HOLD_HOURS = env.int("PUBLIC_HOLD_HOURS", default=24)
 # Self-registrations per hour, counted per client IP and per e-mail address.

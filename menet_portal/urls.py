@@ -7,7 +7,7 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("", include("public.urls")),
+    path("", include("public_site.urls")),
     path("munkaterulet/", views.home, name="home"),
     path("belepes/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("kilepes/", auth_views.LogoutView.as_view(), name="logout"),

@@ -60,7 +60,7 @@ def opt_out_url(participant) -> str:
 
 def personal_url(participant) -> str:
     """The person's own page (signed link, no password): in every e-mail to a participant."""
-    from public.tokens import personal_url as signed_personal_url
+    from public_site.tokens import personal_url as signed_personal_url
 
     return signed_personal_url(participant)
 
@@ -152,7 +152,7 @@ def _position(registration):
 
 def build_opt_in(message):
     """The double opt-in e-mail of a self-registration: the signed confirmation link."""
-    from public.tokens import opt_in_url
+    from public_site.tokens import opt_in_url
 
     registration = message.registration
     subject, template, context, attachments = _registration_message(

@@ -30,6 +30,21 @@ def certificate_number(registration):
     return f"MENET-{registration.course_id:04d}-{registration.pk:06d}"
 
 
+def _with_verification(registration):
+    """Issue (or find) the certificate row: its random code, QR and issue date go on the page."""
+    from django.utils.safestring import mark_safe
+
+    from public_site.certificates import issue_certificate, qr_svg, verification_url
+
+    certificate = issue_certificate(registration=registration)
+    registration.certificate_row = certificate
+    registration.number = certificate.code
+    registration.verify_url = verification_url(certificate)
+    registration.qr_svg = mark_safe(qr_svg(certificate, scale=2))  # segno's own markup, no user text
+    registration.issued_on = certificate.issued_on
+    return registration
+
+
 def build_one(key, registration, *, progress=None):
     course = registration.course
     programme = course.site.programme
@@ -39,7 +54,7 @@ def build_one(key, registration, *, progress=None):
             _("%(name)s nem teljesítette a képzést, ezért nem kaphat tanúsítványt.")
             % {"name": registration.participant.full_name}
         )
-    annotated.number = certificate_number(annotated)
+    _with_verification(annotated)
     report(progress, 20)
     return DocumentSpec(
         template="reports/pdf/certificates.html",
@@ -59,7 +74,7 @@ def build_course(key, course, *, progress=None):
     if not registrations:
         raise ValidationError(_("Ezen a képzésen még senki sem teljesített: nincs kiállítható tanúsítvány."))
     for r in registrations:
-        r.number = certificate_number(r)
+        _with_verification(r)
     report(progress, 20)
     return DocumentSpec(
         template="reports/pdf/certificates.html",

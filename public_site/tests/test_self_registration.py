@@ -19,9 +19,9 @@ from menet_portal.tests.factories import (
 )
 from participants.models import Participant, Registration, RegistrationSource, RegistrationStatus
 from participants.services import availability, expire_unconfirmed_registrations
-from public import tokens
-from public.models import RateLimitHit
-from public.ratelimit import hashed
+from public_site import tokens
+from public_site.models import RateLimitHit
+from public_site.ratelimit import hashed
 
 pytestmark = pytest.mark.django_db
 

@@ -283,3 +283,22 @@ def personal_cancel(request, token, pk):
     else:
         messages.success(request, _("Lemondta a jelentkezését. Köszönjük, hogy szólt: a helyét más kaphatja meg."))
     return redirect("public:personal", token=token)
+
+
+@never_cache
+@require_safe
+def personal_certificate(request, token, pk):
+    """The person's own certificate as PDF: the same document staff print, with its code and QR."""
+    from reports.documents import KINDS
+    from reports.documents.rendering import html_to_pdf
+    from reports.models import ReportKind
+
+    participant = _participant(token)
+    found = participant.registrations.filter(pk=pk, course__isnull=False, certificate__isnull=False).first()
+    if found is None:
+        _bad_link()
+    spec = KINDS[ReportKind.CERTIFICATE].build("registration", found)
+    pdf = html_to_pdf(spec.html())
+    response = HttpResponse(pdf.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tanusitvany-{found.certificate.code}.pdf"'
+    return response

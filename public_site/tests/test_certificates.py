@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from menet_portal.tests.factories import AttendanceFactory, ParticipantFactory
-from public import certificates
-from public.models import Certificate, RateLimitHit
+from public_site import certificates
+from public_site.models import Certificate, RateLimitHit
 from reports.tests.document_factories import attend_all, course_with_sessions
 from trainings.tests.factories import trainee
 

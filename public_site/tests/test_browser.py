@@ -11,7 +11,7 @@ from django.utils import timezone
 from menet_portal.tests.factories import CourseFactory, InfoDayFactory, LibraryFactory, ProgrammeFactory, SessionFactory
 from menet_portal.tests.factories import get_county, get_region
 from participants.models import Registration, RegistrationStatus
-from public.models import RateLimitHit
+from public_site.models import RateLimitHit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,7 +106,7 @@ def test_citizen_on_a_phone_registers_confirms_and_cancels(live_server, chromium
 @pytest.mark.parametrize("width", [1280, 390])
 def test_every_public_page_passes_axe_and_fits_the_screen(live_server, chromium, programme_site, artifacts_dir, width):
     day, course = programme_site
-    from public import certificates
+    from public_site import certificates
     from reports.tests.document_factories import attend_all, course_with_sessions
     from trainings.tests.factories import trainee
 

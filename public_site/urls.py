@@ -30,4 +30,5 @@ urlpatterns += [
     path("jelentkezes/ujra/<str:token>/", views.rejoin, name="rejoin"),
     path("sajat-oldal/<str:token>/", views.personal, name="personal"),
     path("sajat-oldal/<str:token>/lemondas/<int:pk>/", views.personal_cancel, name="personal_cancel"),
+    path("sajat-oldal/<str:token>/tanusitvany/<int:pk>/", views.personal_certificate, name="personal_certificate"),
 ]
