@@ -14,9 +14,9 @@ class EventOverviewTable(tables.Table):
     """Rows are ``events.selectors.EventOverviewRow``; sorting happens on the (small) list of events."""
 
     next_date = tables.Column(verbose_name=_("Következő időpont"), accessor="sort_date",
-                              attrs={"td": {"style": "min-width: 8rem"}})
+                              attrs={"td": {"class": "col-date"}})
     title = tables.Column(verbose_name=_("Esemény"), accessor="event", order_by=("library__settlement",),
-                          attrs={"td": {"style": "min-width: 15rem"}})
+                          attrs={"td": {"class": "col-event"}})
     region = tables.Column(verbose_name=_("Régió"), accessor="region__name")
     status = tables.Column(verbose_name=_("Állapot"), accessor="event__get_status_display", order_by=("event__status",))
     fill_rate = tables.Column(verbose_name=_("Telítettség"), attrs={"td": {"class": "text-end text-nowrap"}})

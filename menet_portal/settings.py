@@ -163,7 +163,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"  # tables scroll inside their box on a phone
 
 # --- E-mail -------------------------------------------------------------------
 # Console by default (the demo prints e-mails); production: EMAIL_URL=smtp+tls://user:pw@host:587
