@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -234,6 +235,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("OUTBOX_DISPATCH_SECONDS", default=120),
     },
 }
+# --- Data protection (privacy/, docs/privacy.md) --------------------------------------------
+# Nightly jobs: anonymise people past their programme's retention period, drop stale uploads,
+# and catch duplicate checks that could not be queued.
+CELERY_BEAT_SCHEDULE.update({
+    "apply-retention": {"task": "privacy.tasks.apply_retention", "schedule": crontab(hour=2, minute=30)},
+    "purge-stale-imports": {"task": "participants.tasks.purge_stale_imports", "schedule": crontab(hour=2, minute=45)},
+    "scan-recent-for-duplicates": {"task": "privacy.tasks.scan_recent_for_duplicates",
+                                   "schedule": crontab(hour=3, minute=0)},
+})
+# People recorded without any registration are anonymised this many months after their last change.
+PRIVACY_UNREGISTERED_RETENTION_MONTHS = env.int("PRIVACY_UNREGISTERED_RETENTION_MONTHS", default=24)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_REQUEUE_AFTER_SECONDS = env.int("OUTBOX_REQUEUE_AFTER_SECONDS", default=600)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("jelentesek/dokumentumok/", include("reports.document_urls")),
     path("jelentesek/", include("reports.urls")),
     path("ertesitesek/", include("menet_portal.notifications.urls")),
+    path("adatvedelem/", include("privacy.urls")),
 ]
 
 if settings.BENCH_VIEWS:

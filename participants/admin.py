@@ -51,6 +51,14 @@ class ParticipantAdmin(ProgrammeStaffAdmin, SimpleHistoryAdmin):
     search_fields = ["family_name", "given_name", "email", "settlement", "organisation__name"]
     raw_id_fields = ["organisation"]
     inlines = [RegistrationInline]
+    # Consent is changed only by the person or by staff on their documented request
+    # (privacy.services.record_consent, on the person's data-protection page); anonymisation
+    # only by privacy.services.anonymise_participant. Deleting scrubs the person's history
+    # (privacy.signals).
+    readonly_fields = ["consent_given_at", "consent_text_version", "anonymised_at"]
+
+    def has_add_permission(self, request):
+        return False  # people are recorded in the workspace or imported, with their consent
 
     def _release_places(self, request, participants):
         # Deleting a person must not free their places silently: cancel them through the service first.

@@ -430,6 +430,22 @@ def template_headers():
 STALE_AFTER = datetime.timedelta(days=1)
 
 
+def purge_stale_imports(*, now=None, dry_run: bool = False) -> dict:
+    """Personal data of uploads does not outlive their use (nightly, beat): unconfirmed or failed
+    uploads older than ``STALE_AFTER`` are deleted; finished ones keep their counts but lose
+    their rows and messages (which name people). Running ones are left to the worker."""
+    now = now or timezone.now()
+    old = ParticipantImport.objects.filter(created_at__lt=now - STALE_AFTER)
+    stale = old.filter(status__in=[ImportStatus.PENDING, ImportStatus.FAILED])
+    finished = old.filter(status=ImportStatus.DONE).exclude(rows=[], message="")
+    counts = {"deleted": stale.count(), "emptied": finished.count()}
+    if not dry_run:
+        with transaction.atomic():
+            stale.delete()
+            finished.update(rows=[], message="")
+    return counts
+
+
 def start_import(*, rows: list[dict], event, user, file_name: str) -> ParticipantImport:
     """Keep the read rows on the server under a random token, for the preview and the confirmation.
 

@@ -9,3 +9,9 @@ from . import imports
 def run_participant_import(import_id: int):
     """Run a confirmed bulk import (one transaction); safe to run twice."""
     return imports.run_import(import_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def purge_stale_imports():
+    """Nightly: stale uploads lose their personal data (idempotent)."""
+    return imports.purge_stale_imports()

@@ -16,6 +16,8 @@ from menet_portal.exports import EXPORT_FORMATS, Column, export_response
 from menet_portal.models import Role
 from menet_portal.permissions import role_required
 from menet_portal.scope import courses_for, info_days_for, participants_for, registrations_for
+from privacy.models import AccessAction
+from privacy.services import log_access
 
 from . import imports, selectors, services
 from .filters import ParticipantFilter, RegistrationFilter
@@ -112,6 +114,8 @@ def participant_list(request):
     filterset = ParticipantFilter(request.GET, queryset=selectors.participant_list(request.user), request=request)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     if fmt:
+        log_access(user=request.user, action=AccessAction.EXPORT, participants=queryset,
+                   description=_("résztvevőlista (%(format)s)") % {"format": fmt}, request=request)
         return export_response(queryset.iterator(chunk_size=2000), PARTICIPANT_COLUMNS, "resztvevok", fmt)
     return render(request, "participants/participant_list.html", {
         "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
@@ -127,6 +131,9 @@ def registration_list(request):
     )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     if fmt:
+        log_access(user=request.user, action=AccessAction.EXPORT,
+                   participants=list(queryset.values_list("participant_id", flat=True).distinct()),
+                   description=_("jelentkezéslista (%(format)s)") % {"format": fmt}, request=request)
         return export_response(queryset.iterator(chunk_size=2000), REGISTRATION_COLUMNS, "jelentkezesek", fmt)
     return render(request, "participants/registration_list.html", {
         "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
@@ -228,6 +235,9 @@ def participant_detail(request, pk):
         else:
             _announce(request, registration)
             return redirect("participants:participant_detail", pk=participant.pk)
+    if request.method == "GET":
+        log_access(user=request.user, action=AccessAction.VIEW, participants=[participant.pk],
+                   description=_("résztvevő adatlapja"), request=request)
     return render(request, "participants/participant_detail.html", {
         "participant": participant, "form": form,
         "registrations": selectors.participant_registrations(request.user, participant),

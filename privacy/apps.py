@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Adatvédelem")
+
+    def ready(self):
+        from . import signals  # noqa: F401

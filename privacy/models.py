@@ -67,3 +67,54 @@ class DuplicateCase(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.get_match_display()} ({self.get_status_display()})"
+
+
+class AnonymisationRecord(models.Model):
+    """Who anonymised whom, when and why (the request, or the retention period). Never edited."""
+
+    participant = models.ForeignKey("participants.Participant", verbose_name=_("résztvevő"),
+                                    on_delete=models.SET_NULL, null=True, related_name="+")
+    anonymised_at = models.DateTimeField(_("anonimizálva"))
+    anonymised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("anonimizálta"),
+                                      on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.CharField(_("ok"), max_length=500)
+
+    class Meta:
+        verbose_name = _("anonimizálás")
+        verbose_name_plural = _("anonimizálások")
+        ordering = ["-anonymised_at", "-id"]
+
+    def __str__(self):
+        return f"{self.participant_id} {self.anonymised_at:%Y-%m-%d}"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("adatlap megnyitása")
+    EXPORT = "export", _("lista letöltése")
+    GDPR_EXPORT = "gdpr_export", _("személyes adatok kivonata")
+    ANONYMISE = "anonymise", _("anonimizálás")
+    MERGE = "merge", _("összevonás")
+
+
+class AccessLogEntry(models.Model):
+    """Who opened or exported whose personal data, when. Written only by
+    ``privacy.services.log_access``; nobody edits or deletes it (the admin is read-only)."""
+
+    at = models.DateTimeField(_("időpont"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("felhasználó"), on_delete=models.SET_NULL,
+                             null=True, blank=True, related_name="+")
+    username = models.CharField(_("felhasználónév"), max_length=150, blank=True)
+    action = models.CharField(_("művelet"), max_length=12, choices=AccessAction.choices)
+    description = models.CharField(_("mi"), max_length=300, blank=True)
+    path = models.CharField(_("cím"), max_length=500, blank=True)
+    person_count = models.PositiveIntegerField(_("érintett személyek"), default=0)
+    participants = models.ManyToManyField("participants.Participant", verbose_name=_("érintettek"),
+                                          related_name="+", blank=True)
+
+    class Meta:
+        verbose_name = _("hozzáférési napló bejegyzés")
+        verbose_name_plural = _("hozzáférési napló")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()}"

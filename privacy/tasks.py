@@ -22,3 +22,9 @@ def scan_recent_for_duplicates(days: int = 2):
     since = timezone.now() - datetime.timedelta(days=days)
     ids = Participant.objects.filter(updated_at__gte=since, anonymised_at__isnull=True).values_list("pk", flat=True)
     return len(services.record_duplicate_cases(list(ids)))
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def apply_retention():
+    """Nightly: anonymise people past their programme's retention period (idempotent)."""
+    return services.apply_retention()["anonymised"]
