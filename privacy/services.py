@@ -247,6 +247,40 @@ def dismiss_duplicate(*, case: DuplicateCase, dismissed_by, note: str = "") -> D
         return case
 
 
+def resolve_self_registration(participant: Participant) -> Participant:
+    """For the public self-registration, once the person has confirmed their e-mail link.
+
+    The public recognises nobody when registering (``known_participants(viewer=None)``), so the
+    answer is the same for a known and a new address. Having proved the address, the person is
+    matched here: exactly one other record with the same e-mail and the same family and given
+    name (any case) is the same person, and the new record is merged into it (the older record
+    survives with its data, the consent the person just gave is kept). Anything less certain
+    becomes a ``DuplicateCase`` for staff. Returns the record the person now has.
+    """
+    from django.db.models.functions import Lower  # noqa: F401  (iexact below)
+
+    if not participant.email or participant.anonymised_at:
+        return participant
+    matches = list(Participant.objects.filter(
+        email__iexact=participant.email, family_name__iexact=participant.family_name,
+        given_name__iexact=participant.given_name, anonymised_at__isnull=True,
+    ).exclude(pk=participant.pk).order_by("pk")[:2])
+    if len(matches) != 1:
+        record_duplicate_cases([participant.pk])
+        return participant
+    other = matches[0]
+    first, second = sorted([participant, other], key=lambda p: p.pk)
+    with transaction.atomic():
+        case, _new = DuplicateCase.objects.get_or_create(first=first, second=second,
+                                                         defaults={"match": DuplicateMatch.EMAIL})
+        if case.status != DuplicateStatus.OPEN:
+            return participant
+        keep = "first" if first.pk == other.pk else "second"
+        newer = "second" if keep == "first" else "first"
+        return merge_duplicate(case=case, keep=keep, choices={"consent": newer}, merged_by=None,
+                               note="a személy megerősítette az e-mail-címét (önálló jelentkezés)")
+
+
 # --- Consent: only the person, or staff on the person's documented request ---------------------
 
 def record_consent(*, participant: Participant, by_person: bool = False, staff_user=None, reason: str = "",

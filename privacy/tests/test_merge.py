@@ -118,3 +118,33 @@ def test_other_open_cases_of_the_removed_record_follow_the_survivor(staff):
     services.merge_duplicate(case=case, keep="first", choices={}, merged_by=staff)
     other.refresh_from_db()
     assert (other.first_id, other.second_id, other.status) == (first.pk, third.pk, DuplicateStatus.OPEN)
+
+
+def test_self_registration_is_matched_once_the_e_mail_is_confirmed():
+    day = InfoDayFactory()
+    known = ParticipantFactory(family_name="Kiss", given_name="Ilona", email="kiss.ilona@example.hu",
+                               phone="+36 30 111 2222")
+    RegistrationFactory(participant=known, info_day=InfoDayFactory())
+    from participants.services import create_participant, register_participant
+    from participants.tests.factories import person_data
+
+    new, created = create_participant(viewer=None, data=person_data(
+        family_name="KISS", given_name="ilona", email="Kiss.Ilona@example.hu", phone=""))
+    assert created  # the public answer is the same as for a new address
+    register_participant(participant=new, event=day, source="self_service")
+    survivor = services.resolve_self_registration(new)
+    assert survivor.pk == known.pk and survivor.phone == "+36 30 111 2222"
+    assert not Participant.objects.filter(pk=new.pk).exists()
+    assert Registration.objects.filter(participant=known).count() == 2
+    assert survivor.consent_given_at == new.consent_given_at  # the consent the person just gave
+
+
+def test_an_uncertain_self_registration_match_goes_to_staff():
+    ParticipantFactory(family_name="Kiss", given_name="Ilona", email="kiss.ilona@example.hu")
+    from participants.services import create_participant
+    from participants.tests.factories import person_data
+
+    new, _ = create_participant(viewer=None, data=person_data(family_name="Nagy", given_name="Éva",
+                                                              email="kiss.ilona@example.hu"))
+    assert services.resolve_self_registration(new).pk == new.pk
+    assert DuplicateCase.objects.filter(second=new, status=DuplicateStatus.OPEN).exists()
