@@ -372,8 +372,8 @@ def _find_known_and_repeated(outcomes, event, viewer):
         organisation = organisations.get(outcome.data["tax_number"])
         if organisation is not None and organisation.target_group != outcome.data["target_group"]:
             outcome.errors.append((str(HEADER_BY_FIELD["tax_number"]), _(
-                "Ezzel az adószámmal már szerepel egy %(kind)s (%(name)s): a célcsoport vagy az adószám hibás.")
-                % {"kind": organisation.get_kind_display(), "name": organisation.name}))
+                "Ezzel az adószámmal már szerepel egy %(kind)s: a célcsoport vagy az adószám hibás.")
+                % {"kind": organisation.get_kind_display()}))  # not its name: it may be another library's
             continue
         known = by_email.get(_key(outcome.data["email"])) if outcome.data["email"] else None
         known = known or by_identity.get(_row_identity(outcome.data))

@@ -433,7 +433,7 @@ def outside_active_age(*, target_group: str, birth_year: int, today=None) -> boo
     return not (ACTIVE_AGE[0] <= age <= ACTIVE_AGE[1])
 
 
-def _organisation_for(data: dict, *, correct: bool = False):
+def _organisation_for(data: dict, *, correct: bool = False, viewer=None):
     """Find the organisation by tax number, or create it; ``None`` for citizens.
 
     With ``correct`` (editing a participant) a found organisation takes the typed name and size
@@ -453,7 +453,7 @@ def _organisation_for(data: dict, *, correct: bool = False):
         )
         organisation.full_clean()
         organisation.save()
-    elif correct:
+    elif correct and _may_correct(organisation, viewer):
         organisation.name = data["organisation_name"].strip() or organisation.name
         if data["target_group"] == TargetGroup.BUSINESS:
             organisation.size_band = data.get("size_band") or organisation.size_band
@@ -467,7 +467,19 @@ def _organisation_for(data: dict, *, correct: bool = False):
 PERSON_FIELDS = ("family_name", "given_name", "email", "phone", "birth_year", "settlement", "county", "target_group")
 
 
-def _apply_person_data(participant: Participant, data: dict, *, correct_organisation: bool = False) -> None:
+def _may_correct(organisation, viewer) -> bool:
+    """An organisation is corrected only by someone who sees everybody representing it: a
+    coordinator cannot rename an organisation another library's people belong to."""
+    from menet_portal.scope import participants_for
+
+    if viewer is None:
+        return False
+    visible = participants_for(viewer).values("pk")
+    return not organisation.participants.exclude(pk__in=visible).exists()
+
+
+def _apply_person_data(participant: Participant, data: dict, *, correct_organisation: bool = False,
+                       viewer=None) -> None:
     from .validators import normalise_phone
 
     for field in PERSON_FIELDS:
@@ -477,7 +489,7 @@ def _apply_person_data(participant: Participant, data: dict, *, correct_organisa
     participant.settlement = participant.settlement.strip()
     participant.email = (participant.email or "").strip()
     participant.phone = normalise_phone(participant.phone or "")
-    participant.organisation = _organisation_for(data, correct=correct_organisation)
+    participant.organisation = _organisation_for(data, correct=correct_organisation, viewer=viewer)
 
 
 def create_participant(*, data: dict, viewer, library=None, use_existing=None,
@@ -538,7 +550,7 @@ def update_participant(*, participant: Participant, data: dict, viewer) -> Parti
         )
         if others.exists():
             raise DuplicateParticipant(others)
-        _apply_person_data(participant, data, correct_organisation=True)
+        _apply_person_data(participant, data, correct_organisation=True, viewer=viewer)
         participant.full_clean()
         participant.save()
         queue_duplicate_check([participant.pk])

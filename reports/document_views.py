@@ -124,6 +124,12 @@ def download(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("report_documents:detail", pk=report.pk)
+    if not report.aggregate:  # a document with personal data (sheet, list, certificates)
+        from privacy.models import AccessAction
+        from privacy.services import log_access
+
+        log_access(user=request.user, action=AccessAction.EXPORT, request=request,
+                   description=_("dokumentum: %(title)s (#%(pk)s)") % {"title": report.title, "pk": report.pk})
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report.download_name}"'
     response["X-Content-SHA256"] = report.sha256

@@ -230,3 +230,27 @@ def test_import_of_a_known_elsewhere_person_opens_a_case(me, my_day, elsewhere, 
     with django_capture_on_commit_callbacks(execute=True):
         imports.confirm_import(rows=rows, event=my_day, imported_by=me)
     assert DuplicateCase.objects.filter(first=elsewhere).count() == 1
+
+
+def test_the_import_preview_does_not_name_an_organisation_by_its_tax_number(me, my_day):
+    from menet_portal.tests.factories import NonprofitFactory
+
+    rows = good_rows()
+    NonprofitFactory(tax_number=rows[1][10], name="Titkos Alapítvány")
+    outcomes = imports.check_rows(imports.read_file(csv_file(rows)), my_day, viewer=me)
+    messages = " ".join(m for o in outcomes for _c, m in o.errors)
+    assert "Adószám" in [c for o in outcomes for c, _m in o.errors] and "Titkos Alapítvány" not in messages
+
+
+def test_editing_cannot_rename_an_organisation_of_another_library(me, my_day, elsewhere):
+    from participants.services import update_participant
+    from participants.tests.factories import business_data
+
+    mine = ParticipantFactory(registering_library=my_day.library)
+    tax_number = elsewhere.organisation.tax_number
+    update_participant(viewer=me, participant=mine, data=business_data(
+        tax_number=tax_number, organisation_name="Átnevezve Kft.", email=mine.email,
+        family_name=mine.family_name, given_name=mine.given_name, birth_year=mine.birth_year,
+        settlement=mine.settlement))
+    elsewhere.organisation.refresh_from_db()
+    assert elsewhere.organisation.name == "Rejtett Műhely Kft."
