@@ -196,11 +196,11 @@ class InfoDay(models.Model):
         """The database constraints, checked first so each message stands beside its field."""
         errors = {}
         if self.start_time and self.end_time and self.end_time <= self.start_time:
-            errors["end_time"] = _("A befejezés ideje legyen később a kezdésnél (%(start)s).") % {
+            errors["end_time"] = _("A befejezés nem lehet korábbi a kezdésnél (%(start)s), és nem is eshet egybe vele.") % {
                 "start": self.start_time.strftime("%H:%M")
             }
         if self.capacity is not None and self.minimum is not None and self.minimum > self.capacity:
-            errors["minimum"] = _("A minimális létszám (%(minimum)s) nem lehet több a férőhelynél (%(capacity)s).") % {
+            errors["minimum"] = _("A minimális létszám nem lehet nagyobb a férőhelynél (%(minimum)s > %(capacity)s).") % {
                 "minimum": self.minimum, "capacity": self.capacity,
             }
         if self.programme_id and self.region_id:

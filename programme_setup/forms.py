@@ -123,7 +123,7 @@ class SessionForm(forms.ModelForm):
             data["starts_at"] = datetime.datetime.combine(day, start).replace(tzinfo=zone)
             data["ends_at"] = datetime.datetime.combine(day, end).replace(tzinfo=zone)
             if end <= start:
-                self.add_error("end_time", _("A foglalkozás vége legyen később a kezdésénél (%(start)s).")
+                self.add_error("end_time", _("A befejezés nem lehet korábbi a kezdésnél (%(start)s), és nem is eshet egybe vele.")
                                % {"start": start.strftime("%H:%M")})
             else:
                 self.instance.starts_at, self.instance.ends_at = data["starts_at"], data["ends_at"]

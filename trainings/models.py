@@ -129,7 +129,7 @@ class Session(models.Model):
         """The database constraints, checked first so each message stands beside its field."""
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = _("A foglalkozás vége legyen később a kezdésénél.")
+            errors["ends_at"] = _("A befejezés nem lehet korábbi a kezdésnél (és nem is eshet egybe vele).")
         if self.course_id and self.number:
             limit = self.course.site.programme.sessions_per_course
             if self.number > limit:
@@ -137,7 +137,7 @@ class Session(models.Model):
                     "A program képzésenként %(n)s foglalkozást tervez: a sorszám 1 és %(n)s között lehet."
                 ) % {"n": limit}
             elif Session.objects.filter(course_id=self.course_id, number=self.number).exclude(pk=self.pk).exists():
-                errors["number"] = _("Ennek a képzésnek már van %(number)s. foglalkozása.") % {"number": self.number}
+                errors["number"] = _("Ennek a képzésnek már van ilyen sorszámú foglalkozása: %(number)s.") % {"number": self.number}
         if errors:
             raise ValidationError(errors)
 

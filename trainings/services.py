@@ -422,7 +422,7 @@ def save_course(*, data: dict, sessions: list[dict] = (), course=None, trainers=
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
             if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
-                errors.setdefault("ends_at", []).append(_("A foglalkozás vége legyen később a kezdésénél."))
+                errors.setdefault("ends_at", []).append(_("A befejezés nem lehet korábbi a kezdésnél (és nem is eshet egybe vele)."))
             if session.number:
                 if session.number > limit:
                     errors.setdefault("number", []).append(
@@ -439,7 +439,7 @@ def save_course(*, data: dict, sessions: list[dict] = (), course=None, trainers=
         for session in untouched:
             if session.number in seen:
                 session_errors.setdefault(seen[session.number], {}).setdefault("number", []).append(
-                    _("Ennek a képzésnek már van %(number)s. foglalkozása.") % {"number": session.number})
+                    _("Ennek a képzésnek már van ilyen sorszámú foglalkozása: %(number)s.") % {"number": session.number})
         if course_errors or session_errors:
             raise CourseSetupError(course_errors, session_errors)
 

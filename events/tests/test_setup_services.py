@@ -66,8 +66,8 @@ def test_creating_an_info_day_checks_every_constraint_beside_its_field():
     with pytest.raises(ValidationError) as error:
         save_info_day(data=data)
     errors = error.value.message_dict
-    assert errors["end_time"] == ["A befejezés ideje legyen később a kezdésnél (13:00)."]
-    assert errors["minimum"] == ["A minimális létszám (25) nem lehet több a férőhelynél (20)."]
+    assert errors["end_time"] == ["A befejezés nem lehet korábbi a kezdésnél (13:00), és nem is eshet egybe vele."]
+    assert errors["minimum"] == ["A minimális létszám nem lehet nagyobb a férőhelynél (25 > 20)."]
     assert "megszorítás" not in str(errors)
     assert not InfoDay.objects.exists()
 

@@ -66,7 +66,7 @@ def test_staff_set_up_an_info_day_and_a_course_then_move_the_date_and_the_person
     page.select_option("select[name=status]", "open")
     page.click("#info-day-form button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert page.locator("#error_1_id_end_time").inner_text() == "A befejezés ideje legyen később a kezdésnél (13:00)."
+    assert page.locator("#error_1_id_end_time").inner_text() == "A befejezés nem lehet korábbi a kezdésnél (13:00), és nem is eshet egybe vele."
     assert page.input_value("input[name=title]") == "Információs nap – Eger"
     page.locator("#id_end_time").scroll_into_view_if_needed()
     _shot(page, artifacts_dir, "info-day-error")

@@ -53,7 +53,7 @@ def test_admin_end_before_start_is_a_hungarian_message_beside_the_field(admin_cl
                                  _info_day_admin_post(day, start_time="13:00", end_time="09:00"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "A befejezés ideje legyen később a kezdésnél (13:00)." in html and "megszorítás" not in html
+    assert "A befejezés nem lehet korábbi a kezdésnél (13:00), és nem is eshet egybe vele." in html and "megszorítás" not in html
 
 
 def test_admin_moving_an_info_day_notifies_the_registered_people(admin_client):

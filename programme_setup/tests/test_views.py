@@ -92,8 +92,8 @@ def test_an_end_before_the_start_is_reported_beside_the_field_and_the_input_is_k
         programme, start_time="13:00", end_time="09:00", capacity="20", minimum="25", title="Eger, Bródy"))
     html = response.content.decode()
     assert response.status_code == 400 and not InfoDay.objects.exists()
-    assert 'id="error_1_id_end_time"' in html and "A befejezés ideje legyen később a kezdésnél (13:00)." in html
-    assert 'id="error_1_id_minimum"' in html and "nem lehet több a férőhelynél (20)" in html
+    assert 'id="error_1_id_end_time"' in html and "A befejezés nem lehet korábbi a kezdésnél (13:00), és nem is eshet egybe vele." in html
+    assert 'id="error_1_id_minimum"' in html and "nem lehet nagyobb a férőhelynél (25 &gt; 20)" in html
     assert "megszorítás" not in html and 'value="Eger, Bródy"' in html
 
 
@@ -178,7 +178,7 @@ def test_session_errors_stand_beside_the_row_and_nothing_is_saved(login, staff):
     html = response.content.decode()
     assert response.status_code == 400 and not Course.objects.exists() and not Session.objects.exists()
     assert 'id="error_1_id_sessions-1-end_time"' in html
-    assert "A foglalkozás vége legyen később a kezdésénél (09:00)." in html
+    assert "A befejezés nem lehet korábbi a kezdésnél (09:00), és nem is eshet egybe vele." in html
     assert 'id="error_1_id_sessions-3-number"' in html and "A(z) 3. foglalkozás kétszer szerepel." in html
     assert 'value="Olvasóterem"' in html
 
@@ -256,3 +256,33 @@ def test_staff_assign_a_trainer_to_courses_and_a_coordinator_needs_a_library(log
     client.post(reverse("setup:account_edit", args=[trainer.pk]), data)
     assert not course.trainers.exists()
     assert course.history.count() >= 2
+
+
+def test_a_training_site_is_created_and_its_history_kept(login, staff):
+    programme, library = ProgrammeFactory(), LibraryFactory()
+    client = login(staff)
+    data = {"programme": programme.pk, "library": library.pk, "needs_assessment": "Erős igény."}
+    response = client.post(reverse("setup:site_create"), data)
+    from trainings.models import TrainingSite
+
+    site = TrainingSite.objects.get()
+    assert response.status_code == 302
+    client.post(reverse("setup:site_edit", args=[site.pk]), {**data, "needs_assessment": "Nagyon erős igény."})
+    html = client.get(reverse("setup:site_edit", args=[site.pk])).content.decode()
+    assert "Erős igény. → Nagyon erős igény." in html and str(staff) in html
+    # The same library twice in a programme: a message beside the library field, nothing saved.
+    response = client.post(reverse("setup:site_create"), data)
+    assert response.status_code == 400 and 'id="error_1_id_library"' in response.content.decode()
+    assert TrainingSite.objects.count() == 1
+
+
+def test_moving_a_course_to_another_site_notifies_its_trainees():
+    from trainings.services import save_course
+
+    course = CourseFactory()
+    RegistrationFactory(info_day=None, course=course)
+    other = TrainingSiteFactory(programme=course.site.programme)
+    save_course(data={"site": other}, course=course)
+    notice = OutboxMessage.objects.get(kind=MessageKind.EVENT_RESCHEDULED)
+    assert notice.context["changes"][0]["field"] == "site"
+    assert notice.context["changes"][0]["new"] == str(other)
