@@ -5,6 +5,7 @@ comes from environment variables (see README.md, "Production configuration").
 The defaults are the demo: SQLite, Celery eager, e-mail to the console.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "axes",
     "menet_portal",
     "events",
     "trainings",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the Hungarian lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Benchmarks only (bench/pages.py, bench/load.py): a floor view at /_bench/floor/ and an exact
@@ -115,6 +119,15 @@ AUTH_USER_MODEL = "menet_portal.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes first: a locked-out username + address is refused before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# A password reset link works once, for this long (and only until the password changes).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_MINUTES", default=60) * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,6 +217,21 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is locked for AXES_COOLOFF_MINUTES; staff can unlock it sooner
+# (/belepes/zarolasok/ or the admin). Locking the pair, not the address, keeps a shared library
+# PC usable for colleagues while one account is under attack.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Behind the TLS proxy of the production start, REMOTE_ADDR is the proxy's: with
+# TRUSTED_PROXY_COUNT=1 the client's address is the one that proxy appended to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "menet_portal.accounts.client_ip_address"
 
 # Uploads (imports): refuse anything larger than 5 MB early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

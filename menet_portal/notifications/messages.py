@@ -294,6 +294,24 @@ def build_below_minimum(message):
     }, []
 
 
+def build_password_reset(message):
+    """The reset link is made now, from the account as it is: it is never stored in the outbox, and
+    it stops working once the password changes or ``PASSWORD_RESET_TIMEOUT`` passes."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = message.user
+    if user is None or not user.is_active or not user.has_usable_password():
+        raise NotApplicable(_("A fiók már nem aktív."))
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = portal_url(reverse("password_reset_confirm", kwargs={
+        "uidb64": uid, "token": default_token_generator.make_token(user)}))
+    return _("Új jelszó a MENET portálon"), "password_reset", {
+        "user": user, "link": link, "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+    }, []
+
+
 BUILDERS = {
     MessageKind.REGISTRATION_CONFIRMED: build_confirmed,
     MessageKind.REGISTRATION_WAITLISTED: build_waitlisted,
@@ -305,6 +323,7 @@ BUILDERS = {
     MessageKind.COORDINATOR_DIGEST: build_digest,
     MessageKind.ATTENDANCE_MISSING: build_attendance_missing,
     MessageKind.BELOW_MINIMUM: build_below_minimum,
+    MessageKind.PASSWORD_RESET: build_password_reset,
 }
 
 

@@ -26,6 +26,7 @@ class MessageKind(models.TextChoices):
     COORDINATOR_DIGEST = "coordinator_digest", _("heti koordinátori összefoglaló")
     ATTENDANCE_MISSING = "attendance_missing", _("hiányzó jelenlét")
     BELOW_MINIMUM = "below_minimum", _("létszám a minimum alatt")
+    PASSWORD_RESET = "password_reset", _("új jelszó kérése")
 
 
 class OutboxStatus(models.TextChoices):
