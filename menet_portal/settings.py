@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "simple_history",
     "axes",
+    "csp",
     "menet_portal",
     "events",
     "trainings",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +69,9 @@ MIDDLEWARE = [
     # Hungarian unless the user chose English with the switch (the browser's language is ignored).
     "menet_portal.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "menet_portal.middleware.SessionIdleTimeoutMiddleware",
+    "menet_portal.middleware.ControlCharacterPathMiddleware",
+    "menet_portal.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the Hungarian lock-out page.
@@ -204,7 +209,29 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Security -------------------------------------------------------------------
+# Shared library PCs: a session ends with the browser, after SESSION_IDLE_TIMEOUT minutes without a
+# request (menet_portal.middleware), and at the latest after SESSION_MAX_AGE_HOURS.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_HOURS", default=12) * 3600
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp): every script, style, image and font comes from the portal
+# itself; no inline script, style or event handler (they live in static/), no framing. Bootstrap's
+# CSS draws its icons as data: SVG images, hence img-src data:.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -301,3 +328,5 @@ CELERY_BEAT_SCHEDULE["expire-unconfirmed-registrations"] = {
     "task": "public.tasks.expire_unconfirmed_registrations",
     "schedule": env.int("PUBLIC_EXPIRY_SECONDS", default=300),
 }
+# django-axes logs every successful login's counter reset at INFO; lock-outs are WARNING.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
