@@ -41,6 +41,19 @@ PUBLIC = {
     "trainings:material_home": "a trainee's personal link: the token is the credential",
     "trainings:material_lesson": "a trainee's personal link: the token is the credential",
     "notifications:opt_out": "the opt-out link in e-mails: a signed token is the credential",
+    # The public programme site (public/, h10): every library's events are published on purpose.
+    "public:programme": "the programme's public home page",
+    "public:info_days": "the public list of the 7 info days",
+    "public:info_day": "a published info day (any library's: they are public)",
+    "public:info_day_ics": "a published info day's calendar entry",
+    "public:courses": "the public list of training institutions",
+    "public:course": "a published course (any library's: they are public)",
+    "public:course_ics": "a published course's calendar entries",
+    "public:calendar": "the public calendar feed",
+    "public:privacy": "the privacy notice",
+    "public:accessibility": "the accessibility statement",
+    "public:certificate_lookup": "anyone may verify a certificate by its code",
+    "public:certificate": "a certificate's public verification page: the code is the credential",
 }
 
 
