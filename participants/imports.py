@@ -13,7 +13,9 @@ delimited (what Hungarian Excel writes), and XLSX; at most 5 MB and 5,000 rows.
 import csv
 import datetime
 import io
+import re
 import secrets
+import time
 import zipfile
 from dataclasses import dataclass, field
 
@@ -152,18 +154,122 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _xlsx_rows(raw: bytes):
-    from openpyxl import load_workbook
+# Limits that keep a hostile or broken file from tying up a worker (docs/security.md, "Uploads").
+MAX_LINES = MAX_ROWS + 1000  # every line counts, blank ones too
+MAX_COLUMNS = 50
+MAX_XLSX_MEMBERS = 200
+MAX_XLSX_UNCOMPRESSED = 40 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # uncompressed / compressed, per member larger than 1 MB
+MAX_SHARED_STRINGS = 100_000
+MAX_READ_SECONDS = 20
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Files people pick by mistake, told apart by their first bytes.
+OTHER_FORMATS = [
+    (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"%PDF", "PDF"),
+    (b"\xd0\xcf\x11\xe0", "XLS/DOC (régi Office)"), (b"{\\rtf", "RTF"), (b"PK\x03\x04", "ZIP"),
+]
+NOT_CSV_OR_XLSX = gettext_lazy(
+    "A fájl se nem CSV, se nem XLSX (hanem %(kind)s): töltse fel az Excel-munkafüzetet .xlsx formátumban, "
+    "vagy mentse CSV-ként."
+)
+
+
+def _not_a_list(kind):
+    return ImportFileError(NOT_CSV_OR_XLSX % {"kind": kind})
+
+
+def _check_xlsx_container(raw: bytes, deadline: float) -> None:
+    """Look inside the zip before openpyxl does: too many members, too much uncompressed data, a
+    suspicious compression ratio, a DTD (billion laughs, XXE) or too many shared strings are refused."""
+    from defusedxml import ElementTree as SafeET
 
     try:
-        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise ImportFileError(_("A fájl nem olvasható XLSX munkafüzet: mentse újra Excelből .xlsx formátumban.")) from None
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise _not_a_list(_("más ZIP-tömörített fájl"))
+    too_big = _("A munkafüzet kicsomagolva túl nagy vagy gyanúsan tömörített: legfeljebb %(rows)s sort töltsön fel, "
+                "üres sorok és oszlopok nélkül.") % {"rows": f"{MAX_ROWS:,}".replace(",", " ")}
+    if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_XLSX_UNCOMPRESSED:
+        raise ImportFileError(too_big)
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1):
+            raise ImportFileError(too_big)
     try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        for member in members:
+            if not member.filename.endswith((".xml", ".rels")):
+                continue
+            with archive.open(member) as stream:
+                tail = b""
+                while chunk := stream.read(256 * 1024):
+                    if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                        raise ImportFileError(_("A munkafüzet nem megengedett XML-szerkezetet (DTD) tartalmaz: "
+                                                "mentse újra Excelből .xlsx formátumban."))
+                    tail = chunk[-16:]
+                    if time.monotonic() > deadline:
+                        raise ImportFileError(_("A fájl feldolgozása túl sokáig tartana: bontsa kisebb fájlokra."))
+        if "xl/sharedStrings.xml" in names:
+            count = 0
+            with archive.open("xl/sharedStrings.xml") as stream:
+                for _event, element in SafeET.iterparse(stream, events=("end",)):
+                    if element.tag.endswith("}si") or element.tag == "si":
+                        count += 1
+                        element.clear()
+                        if count > MAX_SHARED_STRINGS:
+                            raise ImportFileError(too_big)
+    except ImportFileError:
+        raise
+    except Exception:  # noqa: BLE001 - zlib, XML and defusedxml errors alike: the file is broken or hostile
+        raise ImportFileError(_("A munkafüzet XML-tartalma hibás vagy nem biztonságos: mentse újra Excelből "
+                                ".xlsx formátumban.")) from None
+
+
+def _xlsx_rows(raw: bytes, deadline: float):
+    from openpyxl import load_workbook
+
+    _check_xlsx_container(raw, deadline)
+    broken = _("A munkafüzet XML-tartalma hibás: mentse újra Excelből .xlsx formátumban.")
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except ImportFileError:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a malformed file
+        raise ImportFileError(broken) from None
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # a forged <dimension ref="A1:XFD1048576"> must not pad every row
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows)
+            except StopIteration:
+                return
+            except ImportFileError:
+                raise
+            except Exception:  # noqa: BLE001
+                raise ImportFileError(broken) from None
             yield [_cell_text(v) for v in values]
     finally:
         workbook.close()
+
+
+def _check_cells(line_number, values):
+    """Too many columns, or a NUL / control character in a cell: the whole file is refused, with the
+    row and column, before anything is stored (PostgreSQL refuses NUL in text)."""
+    from openpyxl.utils import get_column_letter
+
+    if len(values) > MAX_COLUMNS and any(str(v).strip() for v in values[MAX_COLUMNS:]):
+        raise ImportFileError(_("A(z) %(row)s. sorban több mint %(max)s kitöltött oszlop van: a mintában lévő "
+                                "oszlopokat használja.") % {"row": line_number, "max": MAX_COLUMNS})
+    for index, value in enumerate(values):
+        if value and CONTROL_CHARACTERS.search(str(value)):
+            raise ImportFileError(_(
+                "A(z) %(row)s. sor %(column)s. oszlopában (%(letter)s) nem megengedett vezérlőkarakter van "
+                "(például NUL): javítsa a cellát, és töltse fel újra a fájlt."
+            ) % {"row": line_number, "column": index + 1, "letter": get_column_letter(index + 1)})
 
 
 def read_file(upload) -> list[dict]:
@@ -180,8 +286,13 @@ def read_file(upload) -> list[dict]:
     raw = upload.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
         raise ImportFileError(_("A fájl túl nagy: legfeljebb 5 MB tölthető fel. Bontsa több fájlra."))
+    deadline = time.monotonic() + MAX_READ_SECONDS
     is_xlsx = raw[:4] == b"PK\x03\x04"
-    lines = _xlsx_rows(raw) if is_xlsx else _csv_rows(raw)
+    if not is_xlsx:
+        for magic, kind in OTHER_FORMATS:
+            if raw.startswith(magic):
+                raise _not_a_list(kind)
+    lines = _xlsx_rows(raw, deadline) if is_xlsx else _csv_rows(raw)
     try:
         header = next(lines)
     except StopIteration:
@@ -200,9 +311,16 @@ def read_file(upload) -> list[dict]:
             _("Hiányzó oszlop(ok): %(columns)s. Az első sor a fejléc legyen; töltse le a mintát.")
             % {"columns": ", ".join(missing)}
         )
+    _check_cells(1, header)
     rows = []
     try:
         for line_number, values in enumerate(lines, start=2):
+            if line_number > MAX_LINES or time.monotonic() > deadline:
+                raise ImportFileError(
+                    _("A fájl több mint %(max)s sort tartalmaz (az üres sorokat is számolva): bontsa több fájlra, "
+                      "és törölje az üres sorokat.") % {"max": f"{MAX_LINES:,}".replace(",", " ")}
+                )
+            _check_cells(line_number, values)
             if not any(str(v).strip() for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
