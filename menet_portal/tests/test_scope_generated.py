@@ -54,6 +54,11 @@ PUBLIC = {
     "public:accessibility": "the accessibility statement",
     "public:certificate_lookup": "anyone may verify a certificate by its code",
     "public:certificate": "a certificate's public verification page: the code is the credential",
+    "public:confirm": "the double opt-in link in the e-mail: a signed token is the credential",
+    "public:rejoin": "the e-mailed link to register again: a signed token is the credential",
+    "public:personal": "a participant's personal page: a signed token is the credential",
+    "public:personal_cancel": "cancelling from the personal page: a signed token is the credential",
+    "public:personal_certificate": "a certificate from the personal page: a signed token is the credential",
 }
 
 
