@@ -20,3 +20,9 @@ class AccessLogFilter(django_filters.FilterSet):
     class Meta:
         model = AccessLogEntry
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
