@@ -20,6 +20,13 @@ class EventStatus(models.TextChoices):
     CANCELLED = "cancelled", _("elmaradt")
 
 
+class LateJoinPolicy(models.TextChoices):
+    """What a course does once the sessions left can no longer meet the completion rule."""
+
+    REFUSE = "refuse", _("nem fogad új jelentkezőt (és nem léptet elő a várólistáról)")
+    ACCEPT_NOT_ELIGIBLE = "accept_not_eligible", _("fogadja, de tanúsítványra nem jogosultként")
+
+
 class Programme(models.Model):
     """A funded programme and what it committed to the funder.
 
@@ -52,6 +59,10 @@ class Programme(models.Model):
     # Completion rule: attended (present or late) at least this many sessions, at most this many late.
     completion_min_sessions = models.PositiveSmallIntegerField(_("teljesítéshez szükséges foglalkozások"), default=4)
     completion_max_late = models.PositiveSmallIntegerField(_("megengedett késések"), default=1)
+    late_join_policy = models.CharField(
+        _("késői csatlakozás"), max_length=20, choices=LateJoinPolicy.choices, default=LateJoinPolicy.REFUSE,
+        help_text=_("Mi történjen, ha a hátralévő foglalkozásokkal a képzés már nem teljesíthető."),
+    )
     reminder_days_before = models.JSONField(
         _("emlékeztetők (nappal előtte)"), default=list, blank=True,
         help_text=_("Például [3, 1]: három és egy nappal az esemény előtt."),

@@ -197,3 +197,18 @@ def hungarian_name_order(prefix=""):
         HungarianCollate(f"{prefix}given_name").asc(),
         f"{prefix}id",
     ]
+
+
+def advisory_xact_lock(*keys: str) -> None:
+    """Serialise work on the same thing (a normalised e-mail, a person's identity) until the
+    current transaction ends: ``pg_advisory_xact_lock`` on each key's 64-bit hash, taken in
+    sorted order so two callers can't deadlock. A no-op on SQLite (one writer at a time anyway).
+    Call inside ``transaction.atomic()``.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for key in sorted(set(keys)):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])

@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from menet_portal.admin_access import ProgrammeStaffAdmin, ProgrammeStaffInline, ReadOnlyAdmin
 
 from . import services
-from .models import Organisation, Participant, ParticipantImport, Registration, RegistrationStatus
+from .models import FormSubmission, Organisation, Participant, ParticipantImport, Registration, RegistrationStatus
 
 # Who holds a place is decided by participants.services only (capacity, waiting list, notices):
 # the admin shows these fields and changes them through the actions below.
@@ -145,9 +145,12 @@ class RegistrationAdmin(ProgrammeStaffAdmin, SimpleHistoryAdmin):
             done = promoted = 0
             for registration in queryset.exclude(status=RegistrationStatus.CANCELLED):
                 try:
-                    promoted += len(services.cancel_registration(
+                    promotion = services.cancel_registration(
                         registration=registration, reason=form.cleaned_data["reason"], cancelled_by=request.user
-                    ))
+                    )
+                    promoted += len(promotion)
+                    if promotion.message:
+                        self.message_user(request, f"{registration.event}: {promotion.message}", messages.WARNING)
                     done += 1
                 except services.RegistrationError as exc:
                     self.message_user(request, f"{registration}: {exc}", messages.ERROR)
@@ -176,7 +179,10 @@ class RegistrationAdmin(ProgrammeStaffAdmin, SimpleHistoryAdmin):
         events = {(type(r.event), r.event.pk): r.event for r in queryset.select_related("info_day", "course")}
         promoted = []
         for event in events.values():
-            promoted += services.fill_from_waiting_list(event=event)
+            promotion = services.fill_from_waiting_list(event=event)
+            promoted += promotion
+            if promotion.message:
+                self.message_user(request, f"{event}: {promotion.message}", messages.WARNING)
         self.message_user(request, _("%(n)s fő került be a várólistáról.") % {"n": len(promoted)}, messages.SUCCESS)
 
 
@@ -187,3 +193,10 @@ class ParticipantImportAdmin(ReadOnlyAdmin):
     list_select_related = ["created_by", "info_day__library", "info_day__region", "course"]
     search_fields = ["file_name", "created_by__username", "message"]
     exclude = ["rows", "token"]
+
+
+@admin.register(FormSubmission)
+class FormSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["user", "created_at", "result_url"]
+    list_filter = ["created_at"]
+    search_fields = ["user__username", "result_url"]

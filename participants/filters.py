@@ -60,9 +60,14 @@ class RegistrationFilter(_BaseFilter):
         label=_("Célcsoport"), field_name="participant__target_group", choices=TargetGroup.choices
     )
 
+    sort = django_filters.ChoiceFilter(
+        label=_("Sorrend"), method="filter_event", empty_label=_("név szerint"),
+        choices=[("queue", _("várólista sorrendje"))],
+    )
+
     class Meta:
         model = Registration
-        fields = ["info_day", "course", "target_group", "status", "q"]
+        fields = ["info_day", "course", "target_group", "status", "q", "sort"]
 
     def filter_name(self, queryset, name, value):
         return name_search(queryset, "participant__", value)
@@ -76,6 +81,10 @@ class RegistrationFilter(_BaseFilter):
             queryset = queryset.filter(course=data["course"])
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
+        if data.get("sort") == "queue" or (data.get("status") == RegistrationStatus.WAITLISTED and not data.get("sort")):
+            from .selectors import by_queue_position
+
+            queryset = by_queue_position(queryset)
         return queryset
 
 

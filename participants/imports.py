@@ -42,7 +42,7 @@ from .models import (
     RegistrationStatus,
     SizeBand,
 )
-from .services import _event_filter, _lock_event, availability, record_people, register_many
+from .services import _event_filter, _late_join, _lock_event, availability, record_people, register_many
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -349,6 +349,7 @@ class RowOutcome:
     errors: list = field(default_factory=list)  # (column header, message)
     known: Participant | None = None
     status: str = ""  # confirmed / waitlisted when the row is fine
+    late_join_message: str = ""  # set when the person could not complete the course (not eligible)
 
     @property
     def ok(self):
@@ -360,6 +361,8 @@ class RowOutcome:
             return _("hiba")
         person = _("ismert személy: %(name)s") % {"name": self.known.full_name} if self.known else _("új személy")
         place = _("helyet kap") if self.status == RegistrationStatus.CONFIRMED else _("várólistára kerül")
+        if self.late_join_message:
+            place += ", " + _("tanúsítványra nem jogosult")
         return f"{person}, {place}"
 
 
@@ -437,10 +440,14 @@ def check_rows(rows: list[dict], event, *, viewer) -> list[RowOutcome]:
         name = " ".join(filter(None, [row.get("family_name", ""), row.get("given_name", "")]))
         outcomes.append(RowOutcome(row=row["row"], name=name, data=form.cleaned_data if valid else {}, errors=errors))
     _find_known_and_repeated(outcomes, event, viewer)
+    decision = _late_join(event)  # the late-joiner rule, the same as register_many applies
     free = availability(event).free
     for outcome in outcomes:
+        if outcome.ok and decision is not None and not decision.allowed:
+            outcome.errors.append((str(WHOLE_ROW), decision.message))
         if outcome.ok:
             outcome.status = RegistrationStatus.CONFIRMED if free > 0 else RegistrationStatus.WAITLISTED
+            outcome.late_join_message = decision.message if decision is not None else ""
             free -= 1
     return outcomes
 

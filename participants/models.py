@@ -191,6 +191,9 @@ class Registration(models.Model):
     cancel_reason = models.CharField(_("lemondás oka"), max_length=300, blank=True)
     # Self-registrations not yet confirmed by their e-mail link: held (pending) or waiting until then.
     hold_until = models.DateTimeField(_("megerősítési határidő"), null=True, blank=True)
+    # False for someone who joined a course too late to meet the completion rule (only when the
+    # programme accepts late joiners: trainings.eligibility).
+    eligible_for_certificate = models.BooleanField(_("tanúsítványra jogosult"), default=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("rögzítette"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -294,3 +297,25 @@ class ParticipantImport(models.Model):
     @property
     def event(self):
         return self.info_day if self.info_day_id else self.course
+
+
+class FormSubmission(models.Model):
+    """A one-time form token, used: a second POST of the same form (a double click, a resent
+    request) lands on the first one's result instead of doing the work again.
+
+    The row is written in the transaction that does the work, so a refused submit leaves no
+    row and can be corrected and sent again; a concurrent second submit waits on the unique
+    token until the first commits.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("beküldött űrlap")
+        verbose_name_plural = _("beküldött űrlapok")
+
+    def __str__(self):
+        return f"{self.user} – {self.created_at:%Y-%m-%d %H:%M}"

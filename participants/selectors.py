@@ -84,24 +84,32 @@ def participant_list(user):
 
 
 def registration_list(user):
-    return registrations_for(user).select_related("participant__organisation").order_by(
+    """Registrations in scope with ``queue_position`` (participants.services.with_queue_position)."""
+    from .services import with_queue_position
+
+    return with_queue_position(registrations_for(user)).select_related("participant__organisation").order_by(
         *hungarian_name_order("participant__"), "created_at"
     )
 
 
+def by_queue_position(registrations):
+    """Waiting-list order: each event's queue (position 1 first), the others after them."""
+    from django.db.models import F
+
+    return registrations.order_by(
+        F("queue_position").asc(nulls_last=True), "created_at", "id"
+    )
+
+
 def participant_registrations(user, participant):
-    return registrations_for(user).filter(participant=participant).order_by("-created_at")
+    from .services import with_queue_position
+
+    return with_queue_position(registrations_for(user).filter(participant=participant)).order_by("-created_at")
 
 
 def waiting_list_position(registration) -> int | None:
-    """1 for the first in line; ``None`` when not on the waiting list. Same order as promotion."""
-    from django.db.models import Q
+    """1 for the first in line; ``None`` when not on the waiting list. Same order as promotion
+    (participants.services.queue_position, the one definition)."""
+    from .services import queue_position
 
-    from .models import Registration, RegistrationStatus
-
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    event = Q(info_day_id=registration.info_day_id) if registration.info_day_id else Q(course_id=registration.course_id)
-    return Registration.objects.filter(event, status=RegistrationStatus.WAITLISTED).filter(
-        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lte=registration.pk)
-    ).count()
+    return queue_position(registration)

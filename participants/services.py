@@ -51,6 +51,32 @@ class HoldExpired(RegistrationError):
     """The e-mail link was opened after the hold ran out (or the registration was cancelled)."""
 
 
+class LateJoinRefused(EventNotOpen):
+    """The course is too far along for a newcomer to complete it (trainings.eligibility)."""
+
+
+class Promotion(list):
+    """The registrations promoted (a list), and ``skipped``: waiting people passed over because
+    they could no longer complete the course, with ``message`` saying so."""
+
+    def __init__(self, promoted=(), skipped=(), message=""):
+        super().__init__(promoted)
+        self.skipped = list(skipped)
+        self.message = message
+
+
+def _late_join(event, registration=None):
+    """The late-joiner decision for a course place (None for info days)."""
+    if not isinstance(event, Course):
+        return None
+    from trainings.eligibility import attendance_counts, late_join_decision
+
+    attended, late = (0, 0)
+    if registration is not None and registration.pk:
+        attended, late = attendance_counts([registration.pk]).get(registration.pk, (0, 0))
+    return late_join_decision(event, attended=attended, late=late)
+
+
 @dataclass(frozen=True)
 class Availability:
     capacity: int
@@ -116,6 +142,9 @@ def register_participant(*, participant: Participant, event, source: str = Regis
         existing = Registration.objects.filter(_event_filter(event), participant=participant).first()
         if existing and existing.status != RegistrationStatus.CANCELLED:
             raise AlreadyRegistered(existing)
+        decision = _late_join(event, existing)
+        if decision is not None and not decision.allowed:
+            raise LateJoinRefused(decision.message)
         now = timezone.now()
         has_place = availability(event).free > 0
         if hold_until is not None:
@@ -134,6 +163,9 @@ def register_participant(*, participant: Participant, event, source: str = Regis
         registration.registered_by = registered_by
         registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
         registration.hold_until = hold_until
+        registration.eligible_for_certificate = decision is None or decision.eligible
+        # For the view: the coordinator is warned when the person can no longer complete.
+        registration.late_join_message = decision.message if decision is not None else ""
         try:
             with transaction.atomic():
                 registration.save()
@@ -150,26 +182,134 @@ def register_participant(*, participant: Participant, event, source: str = Regis
         return registration
 
 
-def promote_from_waiting_list(event) -> list[Registration]:
-    """Fill free places from the waiting list, first come first served. Call with the event locked."""
-    promoted = []
-    free = availability(event).free
-    if free <= 0 or event.status in (EventStatus.CANCELLED, EventStatus.HELD):
-        return promoted
-    queue = (
-        # Unconfirmed self-registrations (hold_until set) wait until their e-mail link is opened.
-        Registration.objects.filter(_event_filter(event), status=RegistrationStatus.WAITLISTED, hold_until__isnull=True)
-        .select_for_update()
-        .order_by("created_at", "id")[:free]
-    )
-    now = timezone.now()
-    for registration in queue:
+class NoPlaceLeft(RegistrationError):
+    pass
+
+
+def confirm_on_site(*, participant: Participant, event, registered_by=None,
+                    source: str = RegistrationSource.WALK_IN) -> Registration:
+    """Give a place to someone who came (a walk-in, or a person on the waiting list), also
+    after the event is held or closed (paper sheets keyed in later) — never on a cancelled
+    event and never past capacity (``NoPlaceLeft``). A waiting person who came takes a free
+    place ahead of the queue: they were there. The late-joiner rule applies to courses.
+    """
+    with transaction.atomic():
+        event = _lock_event(event)
+        if event.status == EventStatus.CANCELLED:
+            raise EventNotOpen(_("Erre az eseményre most nem lehet jelentkezni (%(status)s).")
+                               % {"status": event.get_status_display()})
+        existing = Registration.objects.filter(_event_filter(event), participant=participant).first()
+        if existing and existing.status == RegistrationStatus.CONFIRMED:
+            raise AlreadyRegistered(existing)
+        holding = existing is not None and existing.status == RegistrationStatus.PENDING  # their place is held
+        if not holding and availability(event).free <= 0:
+            raise NoPlaceLeft(_("Az esemény betelt (%(n)s fő): nincs szabad hely.") % {"n": event.capacity})
+        decision = _late_join(event, existing)
+        if decision is not None and not decision.allowed:
+            raise LateJoinRefused(decision.message)
+        now = timezone.now()
+        was_waiting = existing is not None and existing.status == RegistrationStatus.WAITLISTED
+        registration = existing or Registration(participant=participant, created_at=now, source=source,
+                                                **_event_kwargs(event))
+        if existing and not was_waiting:  # a cancelled registration comes back
+            registration.created_at = now
+            registration.source = source
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at"])
+        registration.cancelled_at = None
+        registration.cancel_reason = ""
+        registration.registered_by = registered_by or registration.registered_by
+        registration.hold_until = None
+        registration.eligible_for_certificate = decision is None or decision.eligible
+        registration.late_join_message = decision.message if decision is not None else ""
+        registration.save()
+        change = RegistrationChange.PROMOTED if was_waiting else RegistrationChange.CONFIRMED
+        registration_changed.send(sender=Registration, registration=registration, change=change)
+        return registration
+
+
+def promote_from_waiting_list(event) -> Promotion:
+    """Fill free places from the waiting list, first come first served. Call with the event locked.
+
+    On a course, someone who could no longer complete it (trainings.eligibility) is passed over
+    when the programme refuses late joiners, or promoted marked not eligible for a certificate.
+    """
+    free = availability(event).free
+    if free <= 0 or event.status in (EventStatus.CANCELLED, EventStatus.HELD):
+        return Promotion()
+    queue = list(
+        # Unconfirmed self-registrations (hold_until set) wait until their e-mail link is opened.
+        waiting_list(event).filter(hold_until__isnull=True).select_for_update()
+        [: free if not isinstance(event, Course) else None]
+    )
+    decisions = {}
+    if isinstance(event, Course) and queue:
+        from trainings.eligibility import attendance_counts, late_join_decision, sessions_left
+
+        left = sessions_left(event)
+        counts = attendance_counts(r.pk for r in queue)
+        decisions = {r.pk: late_join_decision(event, attended=counts.get(r.pk, (0, 0))[0],
+                                              late=counts.get(r.pk, (0, 0))[1], left=left) for r in queue}
+    now = timezone.now()
+    promoted, skipped, message = [], [], ""
+    for registration in queue:
+        if len(promoted) >= free:
+            break
+        decision = decisions.get(registration.pk)
+        if decision is not None and not decision.allowed:
+            skipped.append(registration)
+            message = decision.message
+            continue
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        registration.eligible_for_certificate = decision is None or decision.eligible
+        registration.save(update_fields=["status", "confirmed_at", "eligible_for_certificate"])
         registration_changed.send(sender=Registration, registration=registration, change=RegistrationChange.PROMOTED)
         promoted.append(registration)
-    return promoted
+    if skipped:
+        message = _("A várólistáról %(n)s főt nem léptettünk elő: %(reason)s") % {"n": len(skipped), "reason": message}
+    return Promotion(promoted, skipped, message)
+
+
+QUEUE_ORDER = ("created_at", "id")
+
+
+def waiting_list(event):
+    """The waiting list of ``event`` in queue order: arrival (``created_at``), then ``id``.
+    Promotion and the displayed queue positions (``with_queue_position``) use this one order."""
+    return Registration.objects.filter(_event_filter(event), status=RegistrationStatus.WAITLISTED).order_by(
+        *QUEUE_ORDER
+    )
+
+
+def with_queue_position(registrations):
+    """Annotate ``queue_position``: 1 for the next to be promoted, in ``waiting_list`` order;
+    None for registrations not on a waiting list. One correlated count, so lists can be
+    filtered, paginated and ordered by it."""
+    from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, When
+
+    ahead = (
+        Registration.objects.filter(
+            Q(info_day_id=OuterRef("info_day_id")) | Q(course_id=OuterRef("course_id")),
+            status=RegistrationStatus.WAITLISTED,
+        )
+        .filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__lte=OuterRef("id")))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return registrations.annotate(queue_position=Case(
+        When(status=RegistrationStatus.WAITLISTED, then=Subquery(ahead, output_field=IntegerField())),
+        default=None, output_field=IntegerField(),
+    ))
+
+
+def queue_position(registration) -> int | None:
+    """The waiting-list position of one registration (the same count as ``with_queue_position``)."""
+    return with_queue_position(Registration.objects.filter(pk=registration.pk)).values_list(
+        "queue_position", flat=True
+    ).first()
 
 
 def cancel_registration(*, registration: Registration, reason: str, cancelled_by=None) -> list[Registration]:
@@ -191,7 +331,7 @@ def cancel_registration(*, registration: Registration, reason: str, cancelled_by
         registration.hold_until = None
         registration.save(update_fields=["status", "cancelled_at", "cancel_reason", "hold_until"])
         registration_changed.send(sender=Registration, registration=registration, change=RegistrationChange.CANCELLED)
-        return promote_from_waiting_list(event) if was_confirmed else []
+        return promote_from_waiting_list(event) if was_confirmed else Promotion()
 
 
 def reinstate_registration(*, registration: Registration, reinstated_by=None) -> Registration:
@@ -426,6 +566,29 @@ def known_participants(*, viewer, email: str = "", family_name: str, given_name:
     )
 
 
+def normalise_email(value: str) -> str:
+    return (value or "").strip().casefold()
+
+
+def lock_person_identity(data: dict) -> None:
+    """Serialise recognition + creation of the same person (menet_portal.db.advisory_xact_lock):
+    one lock on the normalised e-mail, one on family name + given name + birth year +
+    settlement. Two identical "new person" submits at the same moment then run one after the
+    other, and the second recognises the person the first created. Not a unique e-mail
+    index: two records may share an e-mail until staff merge them."""
+    from menet_portal.db import advisory_xact_lock
+
+    keys = ["participant-identity:" + "|".join([
+        " ".join(str(data.get("family_name") or "").split()).casefold(),
+        " ".join(str(data.get("given_name") or "").split()).casefold(),
+        str(data.get("birth_year") or ""),
+        " ".join(str(data.get("settlement") or "").split()).casefold(),
+    ])]
+    if normalise_email(data.get("email")):
+        keys.append("participant-email:" + normalise_email(data.get("email")))
+    advisory_xact_lock(*keys)
+
+
 def outside_active_age(*, target_group: str, birth_year: int, today=None) -> bool:
     if target_group != "citizen" or not birth_year:
         return False
@@ -512,6 +675,7 @@ def create_participant(*, data: dict, viewer, library=None, use_existing=None,
     from privacy.services import queue_duplicate_check
 
     with transaction.atomic():
+        lock_person_identity(data)  # held until the outermost transaction commits
         candidates = list(known_participants(
             viewer=viewer, email=data.get("email", ""), family_name=data["family_name"],
             given_name=data["given_name"], birth_year=data["birth_year"], settlement=data["settlement"],
@@ -543,6 +707,7 @@ def update_participant(*, participant: Participant, data: dict, viewer) -> Parti
     from privacy.services import queue_duplicate_check
 
     with transaction.atomic():
+        lock_person_identity(data)
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         others = known_participants(
             viewer=viewer, email=data.get("email", ""), family_name=data["family_name"], given_name=data["given_name"],
@@ -575,6 +740,50 @@ def record_and_register(*, data: dict, viewer, event=None, library=None, registe
                 participant=participant, event=event, source=source, registered_by=registered_by
             )
         return participant, registration
+
+
+# --- One-time form tokens: a double click does the work once ------------------------------------
+
+class AlreadySubmitted(RegistrationError):
+    """This form was sent before; ``result_url`` is where its first submit landed."""
+
+    def __init__(self, result_url):
+        self.result_url = result_url
+        super().__init__(_("Ezt az űrlapot már elküldte; az eredményét látja."))
+
+
+def new_form_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+def claim_form_token(*, token: str, user):
+    """Mark ``token`` used, inside the caller's transaction (so a refused submit frees it again).
+
+    Returns the ``FormSubmission`` row (or None without a token). A token used before raises
+    ``AlreadySubmitted`` with the first result; a concurrent second submit waits on the unique
+    index until the first commits, then gets the same answer.
+    """
+    from .models import FormSubmission
+
+    token = (token or "").strip()[:64]
+    if not token:
+        return None
+    try:
+        with transaction.atomic():
+            return FormSubmission.objects.create(token=token, user=user)
+    except IntegrityError:
+        first = FormSubmission.objects.filter(token=token, user=user).first()
+        if first is not None and first.result_url:
+            raise AlreadySubmitted(first.result_url) from None
+        raise RegistrationError(_("Ezt az űrlapot már elküldte. Töltse be újra az oldalt.")) from None
+
+
+def finish_form_token(submission, result_url: str) -> None:
+    if submission is not None:
+        submission.result_url = result_url[:300]
+        submission.save(update_fields=["result_url"])
 
 
 # --- Bulk: the same rules for a whole list at once (imports) -----------------------------------
@@ -668,6 +877,9 @@ def register_many(*, participants: list[Participant], event, source: str = Regis
         for registration in existing.values():
             if registration.status != RegistrationStatus.CANCELLED:
                 raise AlreadyRegistered(registration)
+        decision = _late_join(event)
+        if decision is not None and not decision.allowed:
+            raise LateJoinRefused(decision.message)
         free = availability(event).free
         now = timezone.now()
         registrations, new = [], []
@@ -684,6 +896,7 @@ def register_many(*, participants: list[Participant], event, source: str = Regis
             registration.confirmed_at = now if has_place else None
             registration.cancelled_at = None
             registration.cancel_reason = ""
+            registration.eligible_for_certificate = decision is None or decision.eligible
             if registration.pk:
                 registration.save()
             else:

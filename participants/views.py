@@ -4,9 +4,11 @@ Every object comes from a scoped queryset (menet_portal.scope), so another libra
 URL or a filter parameter answers 404.
 """
 
+from crispy_forms.layout import Hidden
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,6 +103,7 @@ REGISTRATION_COLUMNS = [
     Column(_("Szervezet"), lambda r: _organisation(r.participant)),
     Column(_("Esemény"), lambda r: str(r.event)),
     Column(_("Állapot"), lambda r: r.get_status_display()),
+    Column(_("Várólista helye"), lambda r: getattr(r, "queue_position", None) or ""),
     Column(_("Forrás"), lambda r: r.get_source_display()),
     Column(_("Jelentkezés ideje"), lambda r: r.created_at),
     Column(_("Lemondás oka"), lambda r: r.cancel_reason),
@@ -160,6 +163,10 @@ def _announce(request, registration):
             "Az esemény betelt: %(name)s várólistára került (%(event)s). Ha felszabadul egy hely, automatikusan "
             "helyet kap, és értesítést kap róla.") % {"name": registration.participant.full_name,
                                                      "event": registration.event})
+    if not registration.eligible_for_certificate:
+        messages.warning(request, getattr(registration, "late_join_message", "") or _(
+            "%(name)s a képzést már nem tudja teljesíteni: tanúsítványra nem jogosult.")
+            % {"name": registration.participant.full_name})
 
 
 def _masked(candidates):
@@ -187,16 +194,27 @@ def participant_create(request):
             _check_event_params(request)
             initial["event"] = f"{kind}:{request.GET[kind]}"
     form = RegistrationForm(request.POST or None, initial=initial, event_choices=choices)
+    # One-time token: a double click (or a resent POST) lands on the first submit's result.
+    form_token = request.POST.get("form_token") or services.new_form_token()
+    form.helper.layout.append(Hidden("form_token", form_token))
     candidates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         event = selectors.resolve_event(request.user, data["event"]) if data["event"] else None
         library = event.library if event is not None else request.user.library
         try:
-            participant, registration = services.record_and_register(
-                data=data, viewer=request.user, event=event, library=library, registered_by=request.user,
-                use_existing=request.POST.get("use_existing") or None,
-            )
+            with transaction.atomic():
+                submission = services.claim_form_token(token=request.POST.get("form_token"), user=request.user)
+                participant, registration = services.record_and_register(
+                    data=data, viewer=request.user, event=event, library=library, registered_by=request.user,
+                    use_existing=request.POST.get("use_existing") or None,
+                )
+                result_url = (request.get_full_path() if "save_another" in request.POST
+                              else reverse("participants:participant_detail", kwargs={"pk": participant.pk}))
+                services.finish_form_token(submission, result_url)
+        except services.AlreadySubmitted as exc:
+            messages.info(request, str(exc))
+            return redirect(exc.result_url)
         except services.DuplicateParticipant as exc:
             candidates = _masked(exc.candidates)
         except services.RegistrationError as exc:
@@ -209,11 +227,9 @@ def participant_create(request):
                 _announce(request, registration)
             else:
                 messages.success(request, _("%(name)s adatai rögzítve.") % {"name": participant.full_name})
-            if "save_another" in request.POST:
-                return redirect(request.get_full_path())
-            return redirect("participants:participant_detail", pk=participant.pk)
+            return redirect(result_url)
     return render(request, "participants/participant_form.html", {
-        "form": form, "candidates": candidates, "title": _("Résztvevő regisztrálása"),
+        "form": form, "candidates": candidates, "title": _("Résztvevő regisztrálása"), "form_token": form_token,
     })
 
 
@@ -289,6 +305,8 @@ def registration_cancel(request, pk):
             for promoted_registration in promoted:
                 messages.info(request, _("%(name)s a várólistáról helyet kapott; értesítést kap róla.") % {
                     "name": promoted_registration.participant.full_name})
+            if getattr(promoted, "message", ""):
+                messages.warning(request, promoted.message)
             return redirect(reverse("participants:registration_list") + f"?{registration.event.kind}="
                             f"{registration.event.pk}")
     return render(request, "participants/registration_cancel.html", {"registration": registration, "form": form})

@@ -40,9 +40,11 @@ def annotate_completion(registrations, programme):
             F("attended_sessions") * Value(Decimal(programme.session_hours)),
             output_field=DecimalField(max_digits=6, decimal_places=1),
         ),
+        # A late joiner accepted "not eligible for a certificate" (trainings.eligibility) never completes.
         completed=ExpressionWrapper(
             Q(attended_sessions__gte=programme.completion_min_sessions)
-            & Q(late_sessions__lte=programme.completion_max_late),
+            & Q(late_sessions__lte=programme.completion_max_late)
+            & Q(eligible_for_certificate=True),
             output_field=BooleanField(),
         ),
     )

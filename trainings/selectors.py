@@ -105,6 +105,14 @@ def register_rows(event):
     )
 
 
+def register_waiting_list(event):
+    """The waiting list of an info day / a session's course, in queue order, with ``queue_position``."""
+    from participants.services import waiting_list, with_queue_position
+
+    target = event.course if isinstance(event, Session) else event
+    return with_queue_position(waiting_list(target).select_related("participant"))
+
+
 def register_history(event, limit=100):
     """Every saved version of this register's rows, newest first, with who changed it."""
     qs = Attendance.history.select_related("history_user", "registration__participant")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from events.models import EventStatus, InfoDay
 from participants.models import Registration, RegistrationSource, RegistrationStatus
-from participants.services import RegistrationError, availability, create_participant, register_participant
+from participants.services import NoPlaceLeft, RegistrationError, availability, confirm_on_site, create_participant
 
 from .models import (
     Attendance,
@@ -148,9 +148,10 @@ def add_walk_in(*, info_day: InfoDay, data: dict, recorded_by) -> Registration:
     ``data`` is a WalkInForm's cleaned data (person, organisation, consent). The person is
     recorded, or recognised when ``recorded_by`` may see them already
     (participants.services.create_participant: never someone known only elsewhere),
-    registered as a walk-in even if registration is closed, and marked present. Only within
-    capacity: when the info day is full nothing is created. Someone already registered for
-    this info day is refused: they are on the register already.
+    given a place through ``participants.services.confirm_on_site`` (also once the info day is
+    held or closed: paper sheets are keyed in afterwards; a person on the waiting list takes a
+    free place) and marked present. Only within capacity: when the info day is full nothing is
+    created. Someone already confirmed for this info day is refused: they are on the register.
     """
     _ensure_register_open(info_day)
     with transaction.atomic():
@@ -161,22 +162,46 @@ def add_walk_in(*, info_day: InfoDay, data: dict, recorded_by) -> Registration:
             participant, _created = create_participant(
                 data=data, viewer=recorded_by, library=info_day.library, allow_known=True
             )
-            registration = register_participant(
-                participant=participant, event=info_day, source=RegistrationSource.WALK_IN,
-                registered_by=recorded_by, allow_closed=True,
-            )
+            registration = confirm_on_site(participant=participant, event=info_day, registered_by=recorded_by)
+        except NoPlaceLeft as exc:
+            raise WalkInRefused(_("Az információs nap betelt (%(n)s fő), helyszíni regisztráció nem lehetséges.")
+                                % {"n": info_day.capacity}) from exc
         except RegistrationError as exc:
             raise WalkInRefused(str(exc)) from exc
-        if registration.status != RegistrationStatus.CONFIRMED:
-            # Filled up between our check and the lock: raising rolls the whole step back.
-            raise WalkInRefused(_("Az információs nap betelt (%(n)s fő), helyszíni regisztráció nem lehetséges.")
-                                % {"n": info_day.capacity})
-        attendance = Attendance(
-            registration=registration, session=None, status=AttendanceStatus.PRESENT,
-            recorded_by=recorded_by, recorded_at=timezone.now(),
-        )
-        attendance.full_clean()
-        attendance.save()
+        _mark_present(registration, None, recorded_by)
+        return registration
+
+
+def _mark_present(registration, session, recorded_by):
+    attendance = Attendance.objects.filter(registration=registration, session=session).first() or Attendance(
+        registration=registration, session=session
+    )
+    attendance.status = AttendanceStatus.PRESENT
+    attendance.recorded_by = recorded_by
+    attendance.recorded_at = timezone.now()
+    attendance.full_clean()
+    attendance.save()
+    return attendance
+
+
+def confirm_waiting_attendee(*, event, registration: Registration, recorded_by) -> Registration:
+    """A person on the waiting list came to the info day / session (``event``): confirmed into a
+    free place (participants.services.confirm_on_site, within capacity) and marked present, in
+    one step; refused (nothing changes) when no place is free."""
+    _ensure_register_open(event)
+    target = event.course if isinstance(event, Session) else event
+    with transaction.atomic():
+        registration = Registration.objects.select_related("participant").get(pk=registration.pk)
+        if registration.event != target or registration.status != RegistrationStatus.WAITLISTED:
+            raise AttendanceError(_("Ez a személy nincs az esemény várólistáján."))
+        # Present first: the session they came to counts for the late-joiner rule. A refusal
+        # below rolls this back with everything else.
+        _mark_present(registration, event if isinstance(event, Session) else None, recorded_by)
+        try:
+            registration = confirm_on_site(participant=registration.participant, event=target,
+                                           registered_by=recorded_by)
+        except RegistrationError as exc:
+            raise WalkInRefused(str(exc)) from exc
         return registration
 
 

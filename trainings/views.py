@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from events.models import EventStatus
 from events.selectors import with_registration_counts
 from menet_portal.models import Role
 from menet_portal.permissions import role_required, user_has_role
@@ -24,6 +25,8 @@ from menet_portal.scope import courses_for, info_days_for, sessions_for
 from . import selectors, services
 from .completion import completed_counts_by_course, course_completion_summary
 from .forms import QuizForm, RegisterForm, WalkInForm
+from participants.models import Registration
+
 from .models import MaterialLink, Question, Session
 from .rendering import render_lesson_markdown
 
@@ -147,21 +150,44 @@ def register_overview(request):
     })
 
 
-def _register_page(request, event, *, template_context, walk_in_form=None):
+def _confirm_waiting(request, event):
+    """POST ``confirm_waiting=<registration id>``: a waiting person came. Returns (redirect or None, error)."""
+    target = event.course if isinstance(event, Session) else event
+    registration = get_object_or_404(
+        Registration.objects.filter(**({"course": target} if isinstance(event, Session) else {"info_day": target})),
+        pk=request.POST.get("confirm_waiting") if str(request.POST.get("confirm_waiting", "")).isdigit() else None,
+    )
+    try:
+        registration = services.confirm_waiting_attendee(event=event, registration=registration,
+                                                         recorded_by=request.user)
+    except services.AttendanceError as exc:
+        return None, str(exc)
+    messages.success(request, _("%(name)s a várólistáról helyet kapott és jelenlévőnek jelöltük.")
+                     % {"name": registration.participant.full_name})
+    return redirect(request.path), ""
+
+
+def _register_page(request, event, *, template_context, walk_in_form=None, walk_in_error=""):
     open_now = services.register_is_open(event)
+    waiting_error = ""
+    if request.method == "POST" and "confirm_waiting" in request.POST and open_now:
+        response, waiting_error = _confirm_waiting(request, event)
+        if response is not None:
+            return response
     rows = selectors.register_rows(event)
     form = RegisterForm(request.POST if request.method == "POST" and "save_register" in request.POST else None, rows=rows)
+    register_error = ""
     if form.is_bound:
         if form.is_valid():
             try:
                 changed = services.record_attendance(event=event, statuses=form.statuses(), recorded_by=request.user)
             except services.AttendanceError as exc:
-                messages.error(request, str(exc))
+                register_error = str(exc)
             else:
                 messages.success(request, _("A jelenléti ív elmentve (%(n)s változás).") % {"n": changed})
                 return redirect(request.path)
         else:
-            messages.error(request, _("A jelenléti ív nincs elmentve: nézze át a jelölt sorokat."))
+            register_error = _("A jelenléti ív nincs elmentve: nézze át a jelölt sorokat.")
     return render(request, "trainings/register.html", {
         **template_context,
         "event": event,
@@ -170,6 +196,11 @@ def _register_page(request, event, *, template_context, walk_in_form=None):
         "starts_at": services.event_starts_at(event),
         "history": selectors.register_history(event),
         "walk_in_form": walk_in_form,
+        # Errors are shown beside the form they belong to (the page scrolls there: #anchor).
+        "register_error": register_error,
+        "walk_in_error": walk_in_error,
+        "waiting_error": waiting_error,
+        "waiting": selectors.register_waiting_list(event) if open_now else [],
     })
 
 
@@ -185,7 +216,8 @@ def session_register(request, pk):
 def info_day_register(request, pk):
     info_day = get_object_or_404(info_days_for(request.user), pk=pk)
     walk_in_form = None
-    if services.register_is_open(info_day):
+    walk_in_error = ""
+    if services.register_is_open(info_day) and info_day.status != EventStatus.CANCELLED:
         walk_in_form = WalkInForm(request.POST if request.method == "POST" and "add_walk_in" in request.POST else None)
         if walk_in_form.is_bound:
             if walk_in_form.is_valid():
@@ -194,16 +226,16 @@ def info_day_register(request, pk):
                         info_day=info_day, data=walk_in_form.cleaned_data, recorded_by=request.user
                     )
                 except (services.AttendanceError, ValidationError) as exc:
-                    messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+                    walk_in_error = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
                 else:
                     messages.success(request, _("%(name)s regisztrálva és jelenlévőnek jelölve.")
                                      % {"name": registration.participant.full_name})
                     return redirect(request.path)
             else:
-                messages.error(request, _("A helyszíni regisztráció nincs elmentve: javítsa a jelölt mezőket."))
+                walk_in_error = _("A helyszíni regisztráció nincs elmentve: javítsa a jelölt mezőket.")
     return _register_page(
         request, info_day, template_context={"info_day": info_day, "availability": services.availability(info_day)},
-        walk_in_form=walk_in_form,
+        walk_in_form=walk_in_form, walk_in_error=walk_in_error,
     )
 
 

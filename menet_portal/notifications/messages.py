@@ -78,7 +78,8 @@ def describe_event(event) -> dict:
             "end": info_day_end(event), "venue": venue(event.library, event.room), "sessions": [],
             "cancelled": event.status == EventStatus.CANCELLED,
         }
-    sessions = list(event.sessions.order_by("number"))
+    # Only the sessions still to come: a late joiner is not told about sessions already past.
+    sessions = list(event.sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at", "number"))
     return {
         "title": str(event), "kind": _("képzés"),
         "start": sessions[0].starts_at if sessions else None,
@@ -136,10 +137,9 @@ def build_waitlisted(message):
         message, _("Várólistára került: %(event)s"), "registration_waitlisted"
     )
     if registration.status == RegistrationStatus.WAITLISTED:
-        filt = Q(info_day_id=registration.info_day_id) if registration.info_day_id else Q(course_id=registration.course_id)
-        context["position"] = type(registration).objects.filter(
-            filt, status=RegistrationStatus.WAITLISTED
-        ).filter(Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, id__lte=registration.pk)).count()
+        from participants.services import queue_position
+
+        context["position"] = queue_position(registration)
     return subject, template, context, attachments
 
 

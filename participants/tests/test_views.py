@@ -227,3 +227,27 @@ def test_form_works_without_javascript(login, coordinator):
     assert 'id="organisation-fields"' in body and 'name="tax_number"' in body and 'name="size_band"' in body
     assert 'id="organisation-fields" hidden' not in body
     assert "participants/participant_form.js" in body
+
+
+# --- waiting-list positions: one order, the one promotion uses ------------------------------
+
+def test_queue_positions_on_lists_and_the_person_page_follow_promotion_order(login, coordinator):
+    from participants.services import availability, cancel_registration, register_participant, with_queue_position
+
+    day = InfoDayFactory(library=coordinator.library, capacity=1, minimum=1)
+    people = [ParticipantFactory(family_name=name, registering_library=coordinator.library)
+              for name in ("Zala", "Ábel", "Kovács", "Bodnár")]
+    regs = [register_participant(participant=p, event=day) for p in people]
+    positions = dict(with_queue_position(Registration.objects.filter(info_day=day)).values_list("pk", "queue_position"))
+    assert [positions[r.pk] for r in regs] == [None, 1, 2, 3]
+    client = login(coordinator)
+    page = client.get(reverse("participants:registration_list"),
+                      {"info_day": day.pk, "status": "waitlisted", "sort": "queue"})
+    assert [r.pk for r in page.context["page_obj"]] == [regs[1].pk, regs[2].pk, regs[3].pk]  # not by name
+    assert "1. hely" in page.content.decode()
+    detail = client.get(reverse("participants:participant_detail", args=[people[3].pk])).content.decode()
+    assert "a várólista 3. helyén" in detail
+    promoted = cancel_registration(registration=regs[0], reason="Nem ér rá.")
+    assert [p.pk for p in promoted] == [regs[1].pk]  # position 1 is the one promoted
+    positions = dict(with_queue_position(Registration.objects.filter(info_day=day)).values_list("pk", "queue_position"))
+    assert [positions[r.pk] for r in regs[2:]] == [1, 2] and availability(day).waitlisted == 2
