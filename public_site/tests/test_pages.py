@@ -69,6 +69,8 @@ def test_info_day_list_shows_venue_date_and_places_left(client, info_day):
     assert info_day.library.address in html
     assert "2 szabad hely" in html
     assert "<svg" in html and "<polygon" in html  # the static map, drawn inline
+    import re
+    assert not re.search(r'(?:cx|x)="\d+,\d', html)  # SVG coordinates never take the Hungarian decimal comma
 
 
 def test_places_left_change_right_after_a_registration_and_a_cancellation(client, info_day):
