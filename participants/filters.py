@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from menet_portal.scope import courses_for, info_days_for
 
+from menet_portal.scope import registrations_for
+
 from .models import Participant, Registration, RegistrationStatus, TargetGroup
 
 
@@ -112,7 +114,8 @@ class ParticipantFilter(_BaseFilter):
             condition["status"] = data["status"]
         if condition:
             queryset = queryset.filter(
-                Exists(Registration.objects.filter(participant=OuterRef("pk"), **condition))
+                # Only registrations the user may see: another library's cancellation is not theirs to filter by.
+                Exists(registrations_for(self.request.user).filter(participant=OuterRef("pk"), **condition))
             )
         return queryset
 
