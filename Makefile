@@ -22,7 +22,7 @@ venv: $(VENV)/.installed
 
 # The demo: SQLite file db.sqlite3, Celery tasks run in the web process, e-mails printed here.
 PORT ?= 8000
-DEMO := DEBUG=1 $(PY) manage.py
+DEMO := DEBUG=1 PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py
 
 demo: venv
 	@echo "==> Translations: compiling locale/ (Hungarian source, English translation)"

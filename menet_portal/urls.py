@@ -9,6 +9,8 @@ from . import accounts, views
 urlpatterns = [
     path("", include("public_site.urls")),
     path("munkaterulet/", views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page says: send them to the one in static/.
+    path("favicon.ico", views.favicon),
     path("belepes/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("kilepes/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.switch_language, name="set_language"),

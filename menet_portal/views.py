@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -30,3 +31,8 @@ def switch_language(request):
     if language in supported_languages() and request.user.is_authenticated:
         remember_language(user=request.user, language=language)
     return response
+
+
+def favicon(request):
+    """/favicon.ico: the icon in static/ (resolved per request, so a manifest is read only when needed)."""
+    return redirect(static("favicon.svg"), permanent=True)

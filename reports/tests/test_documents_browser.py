@@ -79,7 +79,7 @@ def test_coordinator_prints_an_attendance_sheet(live_server, page, browser_login
     day = InfoDayFactory(library=coordinator.library)
     register_people(names=ACCENTED[:4], info_day=day)
     browser_login(coordinator)
-    page.get_by_role("link", name="Nyomtatványok").click()
+    page.get_by_role("link", name="Jelenléti ívek és jelentések (PDF)").click()
     page.wait_for_load_state("networkidle")
     page.screenshot(path=os.path.join(artifacts_dir, "reports-documents-home-coordinator.png"), full_page=True)
     page.get_by_role("button", name="Jelenléti ív").first.click()

@@ -1,0 +1,30 @@
+"""Navigation: the current page is marked, one name per thing, a favicon from static/."""
+
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+
+def test_the_current_page_is_the_active_menu_item(login, coordinator):
+    content = login(coordinator).get(reverse("participants:registration_list")).content.decode()
+    href = reverse("participants:registration_list")
+    assert f'class="nav-link active" href="{href}" aria-current="page"' in content
+    assert content.count('aria-current="page"') == 1
+
+
+def test_one_name_for_the_printed_sheet_and_one_for_the_online_register(login, coordinator, trainer, staff):
+    for user in (coordinator, staff):
+        nav = login(user).get(reverse("home"), follow=True).content.decode()
+        assert "Jelenléti ívek és jelentések (PDF)" in nav
+        assert "Nyomtatványok<" not in nav and "Jelentések (PDF)<" not in nav
+    nav = login(coordinator).get(reverse("participants:coordinator_home")).content.decode()
+    assert "Jelenlét rögzítése" in nav
+    nav = login(trainer).get(reverse("trainings:trainer_home")).content.decode()
+    assert "Jelenlét rögzítése" in nav and ">Jelenléti ívek<" not in nav
+
+
+def test_a_favicon_is_served_from_static(client):
+    assert finders.find("favicon.svg")
+    page = client.get(reverse("login")).content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
