@@ -215,6 +215,8 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_HOURS", default=12) * 3600
 SESSION_COOKIE_HTTPONLY = True
+# A refused CSRF token gets the portal's Hungarian page (templates/403_csrf.html), not Django's English one.
+CSRF_FAILURE_VIEW = "menet_portal.views.csrf_failure"
 # Content-Security-Policy (django-csp): every script, style, image and font comes from the portal
 # itself; no inline script, style or event handler (they live in static/), no framing. Bootstrap's
 # CSS draws its icons as data: SVG images, hence img-src data:.

@@ -36,3 +36,10 @@ def switch_language(request):
 def favicon(request):
     """/favicon.ico: the icon in static/ (resolved per request, so a manifest is read only when needed)."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def csrf_failure(request, reason=""):
+    """The Hungarian page for a refused form (expired page, cookies blocked)."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)
