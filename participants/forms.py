@@ -131,11 +131,15 @@ class RegistrationForm(ParticipantForm):
         }
         self.helper = FormHelper()
         self.helper.form_id = "participant-form"
+        # The portal's own Hungarian messages beside the fields, not the browser's bubbles.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.layout = Layout(
             Fieldset(_("Jelentkezés"), "event"),
             *self.person_fieldsets(),
             Fieldset(_("Hozzájárulás"), "consent"),
             Submit("save", _("Rögzítés"), css_class="btn-primary"),
+            # Several people in a row: save and start the next one with the same event.
+            Submit("save_another", _("Mentés és új"), css_class="btn-outline-primary ms-2"),
         )
 
 
