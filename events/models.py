@@ -10,6 +10,33 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+SUPPORT_LOGO_EXTENSIONS = (".svg", ".png")
+
+
+def default_support_logos():
+    """The funder's, the programme's and the grantee's logo, as files under ``static/``."""
+    return ["img/support/miniszterelnoki-hivatal.svg", "img/support/menet.svg", "img/support/mke.svg"]
+
+
+def validate_support_logos(value):
+    """A list of paths of SVG or PNG files that exist under ``static/`` (nothing from another host)."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    root = (Path(settings.BASE_DIR) / "static").resolve()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("A logók listája fájlnevek listája legyen, pl. [\"img/support/menet.svg\"]."))
+    for path in value:
+        resolved = (root / path).resolve()
+        if (not resolved.is_relative_to(root) or not resolved.is_file()
+                or resolved.suffix.lower() not in SUPPORT_LOGO_EXTENSIONS):
+            raise ValidationError(
+                _("A(z) „%(path)s” logó nem SVG vagy PNG fájl a static/ mappában.") % {"path": path}
+            )
+
+
 class EventStatus(models.TextChoices):
     """Life cycle of an info day or a course."""
 
@@ -67,6 +94,15 @@ class Programme(models.Model):
         _("emlékeztetők (nappal előtte)"), default=list, blank=True,
         help_text=_("Például [3, 1]: három és egy nappal az esemény előtt."),
     )
+    # The funder's support block (támogatói blokk), printed on every PDF and public page.
+    support_statement = models.TextField(
+        _("támogatói mondat"), blank=True,
+        help_text=_("Üresen: „A projekt a(z) <támogató> támogatásával valósul meg.”"),
+    )
+    support_logos = models.JSONField(
+        _("logók (static/ alatti SVG vagy PNG fájlok)"), default=default_support_logos, blank=True,
+        validators=[validate_support_logos],
+    )
     retention_months = models.PositiveSmallIntegerField(
         _("személyes adatok megőrzése a program vége után (hónap)"), default=60
     )
@@ -89,6 +125,12 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def support_text(self):
+        if self.support_statement:
+            return self.support_statement
+        return _("A projekt a(z) %(funder)s támogatásával valósul meg.") % {"funder": self.funder}
 
     @property
     def info_day_participant_target_min(self):

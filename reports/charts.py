@@ -1,21 +1,33 @@
-"""Server-side SVG charts: geometry computed here, drawn by templates/reports/charts/*.html.
+"""The one chart module: server-side SVG for the web dashboard and the PDFs alike.
 
-No JavaScript and no chart library: the dashboard and the PDF report get the same SVG.
+Geometry is computed here and drawn by templates/reports/charts/*.html (or, for the small bar
+charts, as an SVG string); no JavaScript and no chart library. One palette (Okabe–Ito,
+colour-blind safe) for every chart: a target group has the same colour on the dashboard and
+in the ministry's PDF. Labels are escaped before an SVG string is marked safe.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import TargetGroup
 
-# Colour-blind-safe palette (Okabe–Ito), one colour per target group.
+# Okabe–Ito: black, orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple.
+OKABE_ITO = ["#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]  # series order
+BAR_COLOUR = PALETTE[0]
 GROUP_COLOURS = {
     TargetGroup.CITIZEN: "#0072B2",
     TargetGroup.NONPROFIT: "#E69F00",
     TargetGroup.BUSINESS: "#009E73",
 }
 STATE_COLOURS = {"below": "#C0392B", "in_band": "#1E8449", "full": "#1A5276", None: "#6C757D"}
+WEB_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
+PDF_FONT = "MENET Sans"  # the @font-face of templates/reports/pdf/_print.css: no host font in a PDF
 
 
 @dataclass(frozen=True)
@@ -112,3 +124,73 @@ def _nice_step(biggest):
 
 def state_colour(state):
     return STATE_COLOURS.get(state, STATE_COLOURS[None])
+
+
+def render_stacked_bars(chart, *, chart_id="chart", font_family=WEB_FONT):
+    """The stacked bar chart as SVG markup (the dashboard includes the same template)."""
+    return mark_safe(render_to_string("reports/charts/stacked_bars.html",
+                                      {"chart": chart, "chart_id": chart_id, "font_family": font_family}))
+
+
+def _fit(label, label_width, char_width=5.2):
+    """Labels longer than the label column are shortened with an ellipsis (the tables give them in full)."""
+    label = str(label)
+    room = int(label_width / char_width)
+    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
+
+
+def _num(value):
+    return f"{Decimal(value):.0f}" if isinstance(value, Decimal) else str(value)
+
+
+def horizontal_bars(rows, *, width=520, label_width=170, bar_height=14, gap=6, font_family=PDF_FONT,
+                    colour=BAR_COLOUR):
+    """``rows``: (label, value, target or None). A bar per row; a dark tick marks the target."""
+    rows = list(rows)
+    top = max([float(v) for _, v, _ in rows] + [float(t) for _, _, t in rows if t] + [1])
+    scale = (width - label_width - 70) / top
+    height = len(rows) * (bar_height + gap) + gap
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+             f'font-family="{escape(font_family)}" font-size="9">']
+    for i, (label, value, target) in enumerate(rows):
+        y = gap + i * (bar_height + gap)
+        w = max(float(value) * scale, 0)
+        end = max(w, float(target) * scale if target else 0)
+        parts.append(f'<text x="{label_width - 6}" y="{y + bar_height - 3}" text-anchor="end">{escape(_fit(label, label_width))}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{colour}"/>')
+        parts.append(f'<text x="{label_width + end + 5:.1f}" y="{y + bar_height - 3}">{escape(_num(value))}'
+                     f'{" / " + escape(_num(target)) if target else ""}</text>')
+        if target:
+            tx = label_width + float(target) * scale
+            parts.append(f'<line x1="{tx:.1f}" y1="{y - 2}" x2="{tx:.1f}" y2="{y + bar_height + 2}" stroke="#111" stroke-width="1.5"/>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def distribution_bars(rows, *, width=520, label_width=170, bar_height=14, gap=6, font_family=PDF_FONT):
+    """``rows``: (label, [count per scale point 1..n]). One stacked bar per row, the points in the palette's order."""
+    rows = list(rows)
+    points = max([len(c) for _, c in rows] + [1])
+    top = max([sum(c) for _, c in rows] + [1])
+    scale = (width - label_width - 40) / top
+    legend_h = 18
+    height = len(rows) * (bar_height + gap) + gap + legend_h
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+             f'font-family="{escape(font_family)}" font-size="9">']
+    for i, (label, counts) in enumerate(rows):
+        y = gap + i * (bar_height + gap)
+        x = label_width
+        parts.append(f'<text x="{label_width - 6}" y="{y + bar_height - 3}" text-anchor="end">{escape(_fit(label, label_width))}</text>')
+        for j, count in enumerate(counts):
+            w = count * scale
+            if w > 0:
+                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{PALETTE[j % len(PALETTE)]}"/>')
+            x += w
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + bar_height - 3}">{sum(counts)}</text>')
+    y = height - legend_h + 6
+    for j in range(points):
+        x = 10 + j * 40
+        parts.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>')
+        parts.append(f'<text x="{x + 14}" y="{y + 9}">{j + 1}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

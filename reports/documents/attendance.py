@@ -13,6 +13,8 @@ from participants.models import Registration, RegistrationStatus
 from .base import DocumentSpec, report
 
 WALK_IN_ROWS = 8
+# The last walk-in rows printed together with the signature lines (kept on one page).
+TAIL_ROWS = 4
 
 
 def sheet_registrations(**event):
@@ -21,6 +23,12 @@ def sheet_registrations(**event):
         .select_related("participant__organisation")
         .order_by(*hungarian_name_order("participant__"))
     )
+
+
+def _blank_rows(registered, walk_in_rows):
+    numbers = list(range(registered + 1, registered + 1 + walk_in_rows))
+    tail = min(TAIL_ROWS, len(numbers))
+    return {"blank_rows": numbers[: len(numbers) - tail], "tail_rows": numbers[len(numbers) - tail:]}
 
 
 def build(key, target, *, progress=None, walk_in_rows=WALK_IN_ROWS):
@@ -67,7 +75,7 @@ def build(key, target, *, progress=None, walk_in_rows=WALK_IN_ROWS):
         context={
             "event": event,
             "registrations": rows,
-            "blank_rows": range(len(rows) + 1, len(rows) + 1 + walk_in_rows),
+            **_blank_rows(len(rows), walk_in_rows),
         },
         programme=programme,
         library=library,

@@ -8,9 +8,9 @@ source); this module only lays them out.
 from django.utils.translation import gettext as _
 
 from participants.models import TargetGroup
+from reports import charts
 from reports.selectors import programme_indicators
 
-from . import charts
 from .base import DocumentSpec, report
 
 
@@ -34,9 +34,9 @@ def build(key, programme, *, progress=None, now=None):
         (row.object.library.settlement, row.counts.trainees, row.trainee_target or None)
         for row in indicators.by_training_site
     )
-    group_chart = charts.stacked_bars(
-        [(cell.region.name, {g: cell.counts[g].reached for g, _ in groups}) for cell in indicators.region_by_group],
-        groups,
+    # The dashboard's chart (same geometry, same Okabe–Ito target-group colours), in our PDF font.
+    group_chart = charts.render_stacked_bars(
+        charts.region_by_group_chart(indicators, width=640), chart_id="pdf-region-group", font_family=charts.PDF_FONT
     )
     return DocumentSpec(
         template="reports/pdf/progress.html",

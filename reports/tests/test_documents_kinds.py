@@ -98,7 +98,9 @@ def test_certificates_merged_one_page_per_completed_trainee(save_pdf, trainer, d
     save_pdf("certificates-course", archive.read_verified(report))
     pages = _pages(report)
     assert len(pages) == 3
-    _assert_numbered(pages, report)
+    assert report.page_count == 3
+    for page in pages:  # a certificate is a page of its own: no "n / N", the support block instead
+        assert " / 3" not in page and report_programme_title(report) in page
     completed = sorted(f"{f} {g}" for f, g in ACCENTED[:3])
     for page in pages:
         assert "TANÚSÍTVÁNY" in page and course.title in page
@@ -114,7 +116,7 @@ def test_single_certificate_and_refusal_for_an_incomplete_trainee(save_pdf):
     report = archive.request_report(kind=ReportKind.CERTIFICATE, parameters={"registration": regs[0].pk})
     save_pdf("certificate-one", archive.read_verified(report))
     pages = _pages(report)
-    assert len(pages) == 1 and "1 / 1" in pages[0]
+    assert len(pages) == 1 and "1 / 1" not in pages[0]
     assert regs[0].participant.full_name in pages[0]
     assert "16 órás" in pages[0]
 
