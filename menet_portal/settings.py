@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "privacy",
     "public_site",
     "programme_setup",
+    "evidence",
 ]
 
 MIDDLEWARE = [

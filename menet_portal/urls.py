@@ -31,6 +31,7 @@ urlpatterns = [
     path("jelentesek/", include("reports.urls")),
     path("ertesitesek/", include("menet_portal.notifications.urls")),
     path("adatvedelem/", include("privacy.urls")),
+    path("igazolasok/", include("evidence.urls")),
 ]
 
 if settings.BENCH_VIEWS:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from events.models import EventStatus
 from events.selectors import with_registration_counts
+from evidence.selectors import register_panel
 from menet_portal.models import Role
 from menet_portal.permissions import role_required, user_has_role
 from menet_portal.scope import courses_for, info_days_for, sessions_for
@@ -201,6 +202,7 @@ def _register_page(request, event, *, template_context, walk_in_form=None, walk_
         "walk_in_error": walk_in_error,
         "waiting_error": waiting_error,
         "waiting": selectors.register_waiting_list(event) if open_now else [],
+        "evidence": register_panel(event) if open_now else None,  # signatures collected on the tablet
     })
 
 

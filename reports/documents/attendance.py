@@ -5,6 +5,7 @@ collation, menet_portal.db), with target group and a signature column; blank row
 walk-ins; signature lines for the trainer / e-advisor and the library coordinator.
 """
 
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from menet_portal.db import hungarian_name_order
@@ -23,6 +24,30 @@ def sheet_registrations(**event):
         .select_related("participant__organisation")
         .order_by(*hungarian_name_order("participant__"))
     )
+
+
+def _attach_signatures(event, rows):
+    """Signatures collected on the tablet (evidence app) go into the signature column.
+
+    The SVG was drawn by the server from validated points (evidence.signatures), never sent
+    as markup by a browser, so it is safe to embed as is.
+    """
+    from evidence.selectors import attendance_signatures
+
+    signatures = attendance_signatures(event)
+    for r in rows:
+        signature = signatures.get(r.pk)
+        r.signature = signature
+        r.signature_svg = mark_safe(signature.svg) if signature else ""
+
+
+def _register_signatures(event):
+    from evidence.selectors import register_signatures
+
+    signatures = register_signatures(event)
+    for signature in signatures.values():
+        signature.safe_svg = mark_safe(signature.svg)
+    return signatures
 
 
 def _blank_rows(registered, walk_in_rows):
@@ -65,6 +90,7 @@ def build(key, target, *, progress=None, walk_in_rows=WALK_IN_ROWS):
         }
         programme, library = course.site.programme, course.site.library
     rows = list(registrations)
+    _attach_signatures(target, rows)
     report(progress, 20)
     title = _("Jelenléti ív – %(event)s") % {"event": event["name"]}
     if key == "session":
@@ -76,6 +102,7 @@ def build(key, target, *, progress=None, walk_in_rows=WALK_IN_ROWS):
             "event": event,
             "registrations": rows,
             **_blank_rows(len(rows), walk_in_rows),
+            "register_signatures": _register_signatures(target),
         },
         programme=programme,
         library=library,

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evidence"
+
+urlpatterns = [
+    path("alairas/<slug:kind>/<int:pk>/resztvevo/<int:registration_pk>/", views.sign_participant, name="sign_participant"),
+    path("alairas/<slug:kind>/<int:pk>/iv/<slug:role>/", views.sign_register, name="sign_register"),
+]

@@ -1,0 +1,88 @@
+"""Signing on the register page (tablet or phone): thin views over evidence.services.
+
+The event comes from the user's scope (menet_portal.scope), the participant's attendance row
+from that event: another library's event or person answers 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from menet_portal.models import Role
+from menet_portal.permissions import role_required, user_has_role
+from menet_portal.scope import info_days_for, sessions_for
+
+from . import services
+from .models import SignerRole
+from .signatures import PAD_HEIGHT, PAD_WIDTH
+
+SESSION, INFO_DAY = "foglalkozas", "informacios-nap"
+DELIVERY_ROLES = (Role.STAFF, Role.COORDINATOR, Role.TRAINER)
+
+
+def _event(request, kind, pk):
+    if kind == SESSION:
+        return get_object_or_404(sessions_for(request.user).select_related("course__site__library"), pk=pk)
+    if kind == INFO_DAY and user_has_role(request.user, (Role.STAFF, Role.COORDINATOR)):
+        return get_object_or_404(info_days_for(request.user).select_related("library"), pk=pk)
+    raise Http404
+
+
+def register_url(kind, event):
+    if kind == SESSION:
+        return reverse("trainings:session_register", args=[event.pk])
+    return reverse("trainings:info_day_register", args=[event.pk])
+
+
+def _pad_page(request, *, kind, event, heading, signer_name=None, ask_name=False):
+    return render(request, "evidence/sign.html", {
+        "event": event, "kind": kind, "heading": heading, "signer_name": signer_name, "ask_name": ask_name,
+        "back_url": register_url(kind, event), "pad_width": PAD_WIDTH, "pad_height": PAD_HEIGHT,
+    })
+
+
+@role_required(*DELIVERY_ROLES)
+@never_cache
+def sign_participant(request, kind, pk, registration_pk):
+    event = _event(request, kind, pk)
+    attendance = services.attendance_of(event, registration_pk)
+    if attendance is None:
+        raise Http404
+    name = attendance.registration.participant.full_name
+    if request.method == "POST":
+        try:
+            services.sign_attendance(attendance=attendance, strokes=request.POST.get("strokes", ""),
+                                     collected_by=request.user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("%(name)s aláírása elmentve.") % {"name": name})
+            return redirect(register_url(kind, event) + "#alairasok")
+    return _pad_page(request, kind=kind, event=event, heading=_("%(name)s aláírása") % {"name": name},
+                     signer_name=name)
+
+
+@role_required(*DELIVERY_ROLES)
+@never_cache
+def sign_register(request, kind, pk, role):
+    event = _event(request, kind, pk)
+    if role not in SignerRole.values:
+        raise Http404
+    default_name = request.user.get_full_name() or request.user.get_username()
+    if request.method == "POST":
+        try:
+            services.sign_register(event=event, role=role, signer_name=request.POST.get("signer_name", ""),
+                                   strokes=request.POST.get("strokes", ""), collected_by=request.user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("A jelenléti ív aláírása elmentve."))
+            return redirect(register_url(kind, event) + "#alairasok")
+        default_name = request.POST.get("signer_name", default_name)
+    return _pad_page(request, kind=kind, event=event,
+                     heading=_("A jelenléti ív aláírása: %(role)s") % {"role": SignerRole(role).label},
+                     signer_name=default_name, ask_name=True)
