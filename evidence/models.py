@@ -78,3 +78,33 @@ class RegisterSignature(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.signer_name}"
+
+
+def _archive_storage():
+    from reports.models import archive_storage
+
+    return archive_storage
+
+
+class ScannedSheet(models.Model):
+    """The scan of a printed, signed attendance sheet, kept beside its archived PDF (one per sheet)."""
+
+    report = models.OneToOneField(
+        "reports.GeneratedReport", verbose_name=_("archivált jelenléti ív"), on_delete=models.PROTECT,
+        related_name="scan",
+    )
+    file = models.FileField(_("beolvasott ív"), storage=_archive_storage, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("méret (bájt)"))
+    content_type = models.CharField(_("típus"), max_length=40)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("feltöltötte"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("feltöltve"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("beolvasott jelenléti ív")
+        verbose_name_plural = _("beolvasott jelenléti ívek")
+
+    def __str__(self):
+        return f"{self.report} – {self.uploaded_at:%Y-%m-%d}"

@@ -6,18 +6,19 @@ from that event: another library's event or person answers 404.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from menet_portal.models import Role
 from menet_portal.permissions import role_required, user_has_role
-from menet_portal.scope import info_days_for, sessions_for
+from menet_portal.scope import generated_reports_for, info_days_for, sessions_for
 
-from . import services
-from .models import SignerRole
+from . import scans, services
+from .models import ScannedSheet, SignerRole
 from .signatures import PAD_HEIGHT, PAD_WIDTH
 
 SESSION, INFO_DAY = "foglalkozas", "informacios-nap"
@@ -86,3 +87,37 @@ def sign_register(request, kind, pk, role):
     return _pad_page(request, kind=kind, event=event,
                      heading=_("A jelenléti ív aláírása: %(role)s") % {"role": SignerRole(role).label},
                      signer_name=default_name, ask_name=True)
+
+
+@role_required(Role.STAFF, Role.COORDINATOR)
+@require_POST
+def upload_scan(request, report_pk):
+    """The scan of a printed sheet, uploaded on the archived sheet's page (scope: generated_reports_for)."""
+    report = get_object_or_404(generated_reports_for(request.user), pk=report_pk)
+    uploaded = request.FILES.get("scan")
+    if uploaded is None:
+        messages.error(request, _("Válassza ki a beolvasott jelenléti ív fájlját (PDF, JPEG vagy PNG)."))
+    else:
+        try:
+            scan = scans.upload_scan(report=report, uploaded=uploaded, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("A beolvasott ív elmentve (SHA-256: %(sha)s).") % {"sha": scan.sha256})
+    return redirect("report_documents:detail", pk=report.pk)
+
+
+@role_required(Role.STAFF, Role.COORDINATOR)
+def download_scan(request, report_pk):
+    report = get_object_or_404(generated_reports_for(request.user), pk=report_pk)
+    scan = get_object_or_404(ScannedSheet, report=report)
+    try:
+        content = scans.read_scan(scan)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("report_documents:detail", pk=report.pk)
+    response = HttpResponse(content, content_type=scan.content_type)
+    extension = scans.SCAN_TYPES[scan.content_type]
+    response["Content-Disposition"] = f'attachment; filename="{scans.archive_reference(report)}-alairt.{extension}"'
+    response["X-Content-SHA256"] = scan.sha256
+    return response

@@ -104,6 +104,12 @@ def generate(*, report_id: int, raise_errors: bool = False) -> GeneratedReport:
         key, target = documents.resolve_target(report.kind, report.parameters, None)
         progress = lambda value: _set_progress(report.pk, value)  # noqa: E731
         spec = documents.build_document(report.kind, key, target, progress=progress)
+        # Every printed sheet carries its archive reference and its QR code, so a signed paper
+        # copy can be scanned back against this very row (evidence.scans).
+        from evidence.scans import archive_reference, reference_qr_svg
+
+        spec.context["archive_reference"] = archive_reference(report)
+        spec.context["archive_qr"] = reference_qr_svg(spec.context["archive_reference"])
         html = spec.html()
         _set_progress(report.pk, 40)
         pdf = html_to_pdf(html, progress=progress)
