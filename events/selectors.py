@@ -122,3 +122,115 @@ def event_overview(*, info_days, courses, now=None) -> list[EventOverviewRow]:
     ]
     rows.sort(key=lambda r: (r.sort_date, r.kind, r.event.pk))
     return rows
+
+
+# --- Event overview, one page at a time ----------------------------------------------------------
+
+OVERVIEW_SORTS = {
+    # table column -> sort key of an _OverviewKey
+    "next_date": lambda k: (k.sort_date, k.kind, k.pk),
+    "title": lambda k: (k.settlement, k.kind, k.pk),
+    "region": lambda k: (k.region, k.sort_date, k.pk),
+    "status": lambda k: (k.status, k.sort_date, k.pk),
+    "fill_rate": lambda k: (k.fill_rate, k.sort_date, k.pk),
+    "waitlisted": lambda k: (k.waitlisted, k.sort_date, k.pk),
+    "minimum_reached": lambda k: (k.confirmed, k.sort_date, k.pk),
+}
+
+
+@dataclass
+class _OverviewKey:
+    kind: str
+    pk: int
+    sort_date: datetime.date
+    settlement: str
+    region: str
+    status: str
+    capacity: int
+    minimum: int
+    confirmed: int = 0
+    waitlisted: int = 0
+
+    @property
+    def fill_rate(self):
+        return self.confirmed * 100 / self.capacity if self.capacity else 0
+
+    @property
+    def minimum_reached(self):
+        return self.confirmed >= self.minimum
+
+
+@dataclass
+class EventOverviewTotals:
+    events: int
+    capacity: int
+    confirmed: int
+    waitlisted: int
+    below_minimum: int
+
+
+def _grouped_counts(field, ids_qs):
+    from participants.models import Registration
+
+    counts = {}
+    rows = (Registration.objects.filter(**{f"{field}__in": ids_qs.values("pk")},
+                                        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
+            .order_by().values_list(field, "status").annotate(n=Count("pk")))
+    for event_id, status, n in rows:
+        counts.setdefault(event_id, {})[status] = n
+    return counts
+
+
+def event_overview_page(*, info_days, courses, sort=None, page=1, per_page=50, below_only=False, now=None):
+    """One page of the overview and its totals, whatever the number of events.
+
+    The whole (scoped, filtered) list is ordered and counted from scalar columns and grouped
+    aggregates (no model instances, no per-event subqueries); only the page's events get the
+    full ``event_overview`` rows. Returns (rows, page_obj, totals).
+    """
+    from django.core.paginator import Paginator
+    from django.db.models import Min
+
+    from trainings.models import Session
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    keys = []
+    day_counts = _grouped_counts("info_day_id", info_days)
+    for pk, date, status, capacity, minimum, settlement, region in info_days.order_by().values_list(
+        "pk", "date", "status", "capacity", "minimum", "library__settlement", "region__name"
+    ):
+        c = day_counts.get(pk, {})
+        keys.append(_OverviewKey("info_day", pk, date if date >= today else datetime.date.max, settlement, region,
+                                 status, capacity, minimum, c.get(RegistrationStatus.CONFIRMED, 0),
+                                 c.get(RegistrationStatus.WAITLISTED, 0)))
+    course_counts = _grouped_counts("course_id", courses)
+    next_session = dict(
+        Session.objects.filter(course_id__in=courses.values("pk"), starts_at__gt=now).order_by()
+        .values_list("course_id").annotate(first=Min("starts_at"))
+    )
+    for pk, status, capacity, per_course, settlement, region in courses.order_by().values_list(
+        "pk", "status", "capacity", "site__programme__trainees_per_course", "site__library__settlement",
+        "site__library__county__region__name",
+    ):
+        c = course_counts.get(pk, {})
+        start = next_session.get(pk)
+        keys.append(_OverviewKey("course", pk, timezone.localdate(start) if start else datetime.date.max,
+                                 settlement, region, status, capacity, min(per_course, capacity),
+                                 c.get(RegistrationStatus.CONFIRMED, 0), c.get(RegistrationStatus.WAITLISTED, 0)))
+    if below_only:
+        keys = [k for k in keys if not k.minimum_reached]
+    column = (sort or "next_date").lstrip("-")
+    keys.sort(key=OVERVIEW_SORTS.get(column, OVERVIEW_SORTS["next_date"]), reverse=(sort or "").startswith("-"))
+    totals = EventOverviewTotals(
+        events=len(keys), capacity=sum(k.capacity for k in keys), confirmed=sum(k.confirmed for k in keys),
+        waitlisted=sum(k.waitlisted for k in keys), below_minimum=sum(1 for k in keys if not k.minimum_reached),
+    )
+    page_obj = Paginator(keys, per_page).get_page(page)
+    wanted = {(k.kind, k.pk): n for n, k in enumerate(page_obj.object_list)}
+    day_ids = [pk for kind, pk in wanted if kind == "info_day"]
+    course_ids = [pk for kind, pk in wanted if kind == "course"]
+    rows = event_overview(info_days=info_days.filter(pk__in=day_ids), courses=courses.filter(pk__in=course_ids),
+                          now=now)
+    rows.sort(key=lambda r: wanted[(r.kind, r.event.pk)])
+    return rows, page_obj, totals

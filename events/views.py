@@ -12,7 +12,7 @@ from menet_portal.scope import courses_for, info_days_for
 from participants.services import RegistrationError, availability, change_capacity
 
 from .forms import CancelEventForm, CapacityForm, EventOverviewFilterForm, RegistrationOpenForm
-from .selectors import event_overview, with_registration_counts
+from .selectors import event_overview_page, with_registration_counts
 from .services import EventActionError, cancel_event, set_registration_open
 from .tables import KIND_SLUGS, EventOverviewTable
 
@@ -54,12 +54,18 @@ def overview(request):
                 | Q(site__library__name__icontains=word)
             )
         below_only = data["below_minimum"]
-    rows = event_overview(info_days=info_days, courses=courses)
-    if below_only:
-        rows = [r for r in rows if not r.minimum_reached]
-    table = EventOverviewTable(rows, order_by=request.GET.get("sort"))
+    sort = request.GET.get("sort")
+    rows, page_obj, totals = event_overview_page(
+        info_days=info_days, courses=courses, sort=sort, page=request.GET.get("page"), below_only=below_only,
+    )
+    table = EventOverviewTable(rows, order_by=sort)
     RequestConfig(request, paginate=False).configure(table)
-    return render(request, "events/overview.html", {"form": form, "table": table, "count": len(rows)})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "events/overview.html", {
+        "form": form, "table": table, "count": totals.events, "totals": totals, "page_obj": page_obj,
+        "query": query.urlencode(),
+    })
 
 
 def _event_or_404(user, kind_slug, pk):

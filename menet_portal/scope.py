@@ -12,7 +12,7 @@ scoped queryset answers 404).
 - The funder viewer sees events (aggregates) but no personal data.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from events.models import InfoDay
 from participants.models import Participant, Registration
@@ -63,11 +63,19 @@ def registrations_for(user):
     role = _role(user)
     if role == Role.STAFF:
         return qs
-    if role == Role.COORDINATOR:
-        return qs.filter(Q(info_day__library_id=user.library_id) | Q(course__site__library_id=user.library_id))
-    if role == Role.TRAINER:
-        return qs.filter(course__trainers=user)
+    if role in (Role.COORDINATOR, Role.TRAINER):
+        return qs.filter(_event_registrations(user))
     return qs.none()
+
+
+def _event_registrations(user):
+    """Registrations of the user's events, as IN lists of event ids (not an OR over LEFT JOINs):
+    each side is an index scan of the registration's event column that the planner estimates well."""
+    if _role(user) == Role.TRAINER:
+        return Q(course_id__in=Course.objects.filter(trainers=user).values("pk"))
+    return Q(info_day_id__in=InfoDay.objects.filter(library_id=user.library_id).values("pk")) | Q(
+        course_id__in=Course.objects.filter(site__library_id=user.library_id).values("pk")
+    )
 
 
 def participants_for(user):
@@ -77,8 +85,7 @@ def participants_for(user):
     if role == Role.STAFF:
         return qs
     if role in (Role.COORDINATOR, Role.TRAINER):
-        visible = registrations_for(user).filter(participant_id=OuterRef("pk"))
-        condition = Exists(visible)
+        condition = Q(pk__in=Registration.objects.filter(_event_registrations(user)).values("participant_id"))
         if role == Role.COORDINATOR:
             condition |= Q(registering_library_id=user.library_id)
         return qs.filter(condition)

@@ -115,6 +115,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # jit=off: PostgreSQL's JIT compiles the portal's short OLTP queries at a loss. Measured on the
+    # national-scale demo data (docs/performance.md): the coordinator's participant list query took
+    # 9.3 s with JIT and 1.4 s without on the same loaded machine (EXPLAIN ANALYZE, interleaved).
+    # PG_OPTIONS replaces the whole string (e.g. "-c jit=off -c work_mem=16MB").
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", env.str("PG_OPTIONS", default="-c jit=off")
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo runs the dev server with threads; wait for a lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -548,18 +548,20 @@ def known_participants(*, viewer, email: str = "", family_name: str, given_name:
 
     from menet_portal.scope import participants_for
 
+    # Lower(...) = lower(value), exactly as the expression indexes participant_email_lower and
+    # participant_identity_lower are built (``__iexact`` compiles to UPPER() and scans the table).
     condition = Q(
-        family_name__iexact=family_name.strip(), given_name__iexact=given_name.strip(),
-        birth_year=birth_year, settlement__iexact=settlement.strip(),
+        family_name__lower=family_name.strip().lower(), given_name__lower=given_name.strip().lower(),
+        birth_year=birth_year, settlement__lower=settlement.strip().lower(),
     )
-    email = (email or "").strip()
+    email = (email or "").strip().lower()
     if email:
-        condition |= Q(email__iexact=email)
+        condition |= Q(email__lower=email)
     visible = participants_for(viewer) if viewer is not None else Participant.objects.none()
     qs = visible.filter(condition, anonymised_at__isnull=True)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    rank = Case(When(email__iexact=email, then=Value(0)), default=Value(1), output_field=IntegerField()) if email \
+    rank = Case(When(email__lower=email, then=Value(0)), default=Value(1), output_field=IntegerField()) if email \
         else Value(1, output_field=IntegerField())
     return qs.select_related("organisation", "registering_library").annotate(match_rank=rank).order_by(
         "match_rank", "id"

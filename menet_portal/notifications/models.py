@@ -10,7 +10,7 @@ transaction, so a task that runs twice finds it sent (or locked) and does nothin
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,6 +98,8 @@ class OutboxMessage(models.Model):
             models.Index(fields=["status", "send_after"], name="outbox_due"),
             # "Is this reminder already written?" for a registration.
             models.Index(fields=["registration", "kind", "slot"], name="outbox_registration_slot"),
+            # The outbox page lists the newest first (ordering above): a page is an index scan.
+            models.Index(F("due_at").desc(), F("id").desc(), name="outbox_due_at_id_desc"),
         ]
 
     def __str__(self):

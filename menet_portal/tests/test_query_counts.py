@@ -1,0 +1,82 @@
+"""Every page bench/pages.py measures runs a fixed number of SQL queries, whatever the data size.
+
+Each page is requested on seeded demo data of two sizes; the limit is the same for both, so
+a query per row (an N+1) fails the suite at the larger size. Query counts only, never timings.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.test import Client
+
+from events.models import EventStatus
+from menet_portal.models import Role, User
+from participants.models import Participant
+from trainings.models import Course, Session
+
+pytestmark = pytest.mark.django_db
+
+# Page -> the most queries it may run (session and user look-ups included).
+LIMITS = {
+    "staff dashboard": 16,
+    "event overview": 12,
+    "coordinator participant list": 8,
+    "staff registration list": 8,
+    "participant detail": 9,
+    "registration POST": 40,
+    "session register": 12,
+    "funder home": 13,
+    "outbox page": 7,
+    "report archive": 6,
+}
+
+SIZES = [(150, 0), (900, 60)]  # (participants, events): the seeded programme, then waves
+
+
+def _pages():
+    busiest = Participant.objects.values("registering_library").annotate(n=Count("id")).order_by("-n").first()
+    coordinator = User.objects.filter(role=Role.COORDINATOR, library_id=busiest["registering_library"]).first()
+    person = Participant.objects.filter(registering_library_id=coordinator.library_id).order_by("id").first()
+    course = Course.objects.filter(site__library_id=coordinator.library_id).exclude(
+        status=EventStatus.CANCELLED).order_by("id").first()
+    session = Session.objects.filter(course__site__library_id=coordinator.library_id).annotate(
+        n=Count("attendances")).order_by("-n", "id").first()
+    n = [0]
+
+    def new_person():
+        n[0] += 1
+        return {
+            "family_name": "Mérés", "given_name": f"Elek{n[0]}", "email": f"qc.{n[0]}@example.hu", "phone": "",
+            "birth_year": "1980", "settlement": person.settlement, "county": str(person.county_id),
+            "target_group": "citizen", "event": f"course:{course.pk}", "consent": "on",
+        }
+
+    return coordinator, [
+        ("staff dashboard", "mke", "get", "/jelentesek/mke/", None),
+        ("event overview", "mke", "get", "/esemenyek/attekintes/", None),
+        ("coordinator participant list", coordinator.username, "get", "/resztvevok/?target_group=citizen&page=2",
+         None),
+        ("staff registration list", "mke", "get", "/resztvevok/jelentkezesek/", None),
+        ("participant detail", coordinator.username, "get", f"/resztvevok/{person.pk}/", None),
+        ("registration POST", coordinator.username, "post", "/resztvevok/uj/", new_person),
+        ("session register", coordinator.username, "get", f"/kepzesek/jelenlet/foglalkozas/{session.pk}/", None),
+        ("funder home", "tamogato", "get", "/jelentesek/tamogato/", None),
+        ("outbox page", "mke", "get", "/ertesitesek/", None),
+        ("report archive", "mke", "get", "/jelentesek/dokumentumok/archivum/", None),
+    ]
+
+
+@pytest.mark.parametrize("participants,events", SIZES)
+def test_measured_pages_run_a_fixed_number_of_queries(participants, events, django_assert_max_num_queries):
+    call_command("seed_demo", participants=participants, events=events, verbosity=0)
+    _coordinator, pages = _pages()
+    clients = {}
+    for label, username, method, url, body in pages:
+        client = clients.get(username)
+        if client is None:
+            client = clients[username] = Client()
+            client.force_login(User.objects.get(username=username))
+        client.get(url) if method == "get" else None  # warm (first-request look-ups)
+        with django_assert_max_num_queries(LIMITS[label]):
+            response = client.get(url) if method == "get" else client.post(url, body())
+        assert response.status_code == (302 if method == "post" else 200), (label, response.status_code)
