@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from menet_portal.db import HungarianCollate, hungarian_name_order
+from menet_portal.db import hungarian_name_order
 
 from .validators import validate_phone, validate_tax_number
 
@@ -127,12 +127,8 @@ class Participant(models.Model):
                 Lower("family_name"), Lower("given_name"), F("birth_year"), Lower("settlement"),
                 name="participant_identity_lower",
             ),
-            # Every list of people sorts in Hungarian order (ICU "hu-x-icu" on PostgreSQL): a page of
-            # it is an index scan instead of a sort of every row.
-            models.Index(
-                HungarianCollate("family_name"), HungarianCollate("given_name"), F("id"),
-                name="participant_hungarian_name",
-            ),
+            # participant_hungarian_name (family_name, given_name COLLATE "hu-x-icu", id) is created by
+            # migration 0007 on PostgreSQL only: every list of people sorts in that order.
         ]
         constraints = [
             # A citizen takes part as a person; nonprofit and business participants represent an organisation.

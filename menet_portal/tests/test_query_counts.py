@@ -34,11 +34,12 @@ SIZES = [(150, 0), (900, 60)]  # (participants, events): the seeded programme, t
 
 
 def _pages():
-    busiest = Participant.objects.values("registering_library").annotate(n=Count("id")).order_by("-n").first()
+    busiest = (Participant.objects.filter(registering_library__training_sites__courses__status=EventStatus.OPEN)
+               .values("registering_library").annotate(n=Count("id")).order_by("-n").first())
     coordinator = User.objects.filter(role=Role.COORDINATOR, library_id=busiest["registering_library"]).first()
     person = Participant.objects.filter(registering_library_id=coordinator.library_id).order_by("id").first()
-    course = Course.objects.filter(site__library_id=coordinator.library_id).exclude(
-        status=EventStatus.CANCELLED).order_by("id").first()
+    course = Course.objects.filter(site__library_id=coordinator.library_id, status=EventStatus.OPEN).order_by(
+        "id").first()
     session = Session.objects.filter(course__site__library_id=coordinator.library_id).annotate(
         n=Count("attendances")).order_by("-n", "id").first()
     n = [0]
