@@ -54,14 +54,17 @@ class DuplicateCase(models.Model):
         verbose_name_plural = _("lehetséges duplikátumok")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["first", "second"], name="duplicate_case_once_per_pair"),
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_case_once_per_pair",
+                                    violation_error_message=_("Erre a két adatlapra már van eset.")),
             models.CheckConstraint(
                 condition=Q(first__isnull=True) | Q(second__isnull=True) | Q(first__lt=F("second")),
                 name="duplicate_case_first_is_older",
+                violation_error_message=_("Az esetben a korábbi adatlap áll elöl."),
             ),
             models.CheckConstraint(
                 condition=Q(status=DuplicateStatus.OPEN) | Q(closed_at__isnull=False),
                 name="duplicate_case_closed_has_time",
+                violation_error_message=_("A lezárt esetnél meg kell adni a lezárás idejét."),
             ),
         ]
 

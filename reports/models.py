@@ -100,7 +100,7 @@ class GeneratedReport(models.Model):
             models.Index(fields=["library", "-created_at"], name="report_library_created"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent", violation_error_message=_("A készültség legfeljebb 100% lehet.")),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent", violation_error_message=_("A készültség legfeljebb 100%% lehet.")),
             # Only a finished report with its file and checksum can be finalised.
             models.CheckConstraint(
                 condition=Q(finalised_at__isnull=True) | (Q(status="done") & ~Q(sha256="") & ~Q(file="")),

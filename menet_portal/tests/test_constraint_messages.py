@@ -11,7 +11,7 @@ from events.models import InfoDay
 from menet_portal.tests.factories import InfoDayFactory, SessionFactory, StaffFactory
 from trainings.models import Session
 
-OUR_APPS = {"events", "trainings", "participants", "reports", "menet_portal"}
+OUR_APPS = {"events", "trainings", "participants", "reports", "menet_portal", "privacy", "public", "evidence", "programme_setup"}
 
 
 def test_every_constraint_has_a_hungarian_message():
@@ -23,6 +23,11 @@ def test_every_constraint_has_a_hungarian_message():
             message = str(constraint.violation_error_message or "")
             if message == str(constraint.default_violation_error_message) or not message or "%(name)s" in message:
                 missing.append(f"{model._meta.label}.{constraint.name}")
+            # Django %-formats the message with the constraint's name: a bare "%" would raise on violation.
+            try:
+                constraint.get_violation_error_message()
+            except (TypeError, ValueError):
+                missing.append(f"{model._meta.label}.{constraint.name}: unescaped %")
     assert missing == []
 
 
