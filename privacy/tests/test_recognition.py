@@ -120,7 +120,10 @@ def test_known_and_unknown_e_mail_give_the_same_answer_in_the_same_queries(clien
         second = client.post(url, _new_person_post(my_day, email=SECRET_EMAIL, given_name="Kettő"))
     assert first.status_code == second.status_code == 302
     def shape(ctx):
-        return [re.sub(r"'[^']*'|\b\d+\b|\"s\d+_x\d+\"", "?", q["sql"]) for q in ctx.captured_queries]
+        # The session's own bookkeeping (idle-timeout stamp, form tokens) depends on the request, not the person.
+        queries = [q["sql"] for q in ctx.captured_queries
+                   if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
+        return [re.sub(r"'[^']*'|\b\d+\b|\"s\d+_x\d+\"", "?", sql) for sql in queries]
     assert shape(unknown) == shape(known)
 
 
