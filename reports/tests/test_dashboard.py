@@ -28,7 +28,7 @@ def _seeded(n):
 def test_dashboard_runs_a_fixed_small_number_of_queries(login, staff, django_assert_max_num_queries, participants):
     _seeded(participants)
     client = login(staff)
-    # 13 for the page + 3 for the idle-timeout middleware writing the session stamp (savepoint, update, release).
+    # 13 for the page + 3 for the idle-timeout stamp written on a session's first request (savepoint, update, release).
     with django_assert_max_num_queries(16) as ctx:
         response = client.get(reverse("reports:staff_home"))
     assert response.status_code == 200
