@@ -429,10 +429,19 @@ def capacity_refusal(*, event, capacity: int) -> str | None:
 def confirm_self_registration(*, registration: Registration, now=None) -> Registration:
     """The e-mail link of a self-registration was opened: a held place becomes confirmed, an
     unconfirmed waiting-list entry keeps its turn and can now be promoted (at once, if a place
-    is free). Opening the link again changes nothing. ``HoldExpired`` once the hold ran out
-    or the registration was cancelled.
+    is free). Opening the link again changes nothing.
+
+    The rules of every other path apply at this moment, not at the time of the form:
+    - ``HoldExpired`` once the hold ran out (the registration is expired here and then, its place
+      goes to the waiting list, whether or not the periodic task has run) or it was cancelled;
+    - on a course, the late-joiner rule (``trainings.eligibility``, like the coordinator's form and
+      the promotion): a course gone too far refuses (``LateJoinRefused``; the registration is
+      cancelled with the reason and its held place freed), or, when the programme accepts late
+      joiners, confirms them marked not eligible for a certificate.
+    The refusal is committed before the exception is raised.
     """
     now = now or timezone.now()
+    refused = None
     with transaction.atomic():
         event = _lock_event(registration.event)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -440,28 +449,37 @@ def confirm_self_registration(*, registration: Registration, now=None) -> Regist
             raise HoldExpired(_("A jelentkezés megerősítésének határideje lejárt."))
         if registration.hold_until is None:
             return registration  # confirmed before (or registered by a coordinator)
+        decision = _late_join(event, registration) if registration.hold_until > now else None
         if registration.hold_until <= now:
             _expire(registration, event, now)
-            raise HoldExpired(_("A jelentkezés megerősítésének határideje lejárt."))
-        registration.hold_until = None
-        if registration.status == RegistrationStatus.PENDING:
-            registration.status = RegistrationStatus.CONFIRMED
-            registration.confirmed_at = now
-            registration.save(update_fields=["status", "confirmed_at", "hold_until"])
-            registration_changed.send(sender=Registration, registration=registration,
-                                      change=RegistrationChange.CONFIRMED)
+            refused = HoldExpired(_("A jelentkezés megerősítésének határideje lejárt."))
+        elif decision is not None and not decision.allowed:
+            _expire(registration, event, now, reason=decision.message)
+            refused = LateJoinRefused(decision.message)
         else:
-            registration.save(update_fields=["hold_until"])
-            promote_from_waiting_list(event)
-            registration.refresh_from_db()
-        return registration
+            registration.hold_until = None
+            registration.eligible_for_certificate = decision is None or decision.eligible
+            if registration.status == RegistrationStatus.PENDING:
+                registration.status = RegistrationStatus.CONFIRMED
+                registration.confirmed_at = now
+                registration.save(update_fields=["status", "confirmed_at", "hold_until", "eligible_for_certificate"])
+                registration_changed.send(sender=Registration, registration=registration,
+                                          change=RegistrationChange.CONFIRMED)
+            else:
+                registration.save(update_fields=["hold_until", "eligible_for_certificate"])
+                promote_from_waiting_list(event)
+                registration.refresh_from_db()
+            registration.late_join_message = decision.message if decision is not None else ""
+    if refused is not None:
+        raise refused
+    return registration
 
 
-def _expire(registration, event, now):
+def _expire(registration, event, now, reason=None):
     was_holding = registration.status == RegistrationStatus.PENDING
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
-    registration.cancel_reason = _("Nem erősítették meg a jelentkezést a határidőig.")
+    registration.cancel_reason = (reason or _("Nem erősítették meg a jelentkezést a határidőig."))[:300]
     registration.hold_until = None
     registration.save(update_fields=["status", "cancelled_at", "cancel_reason", "hold_until"])
     registration_changed.send(sender=Registration, registration=registration, change=RegistrationChange.CANCELLED)

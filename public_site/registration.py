@@ -27,6 +27,7 @@ from . import ratelimit
 class ConfirmOutcome:
     registration: object
     expired: bool  # the hold ran out before the link was opened
+    refused: str = ""  # the late-joiner rule refused the place (Hungarian, safe to show)
 
 
 def hold_until(now=None):
@@ -61,6 +62,8 @@ def confirm(*, registration, now=None) -> ConfirmOutcome:
         registration = participant_services.confirm_self_registration(registration=registration, now=now)
     except participant_services.HoldExpired:
         return ConfirmOutcome(registration=registration, expired=True)
+    except participant_services.LateJoinRefused as exc:
+        return ConfirmOutcome(registration=registration, expired=True, refused=str(exc))
     _resolve_known_person(registration.participant)
     return ConfirmOutcome(registration=registration, expired=False)
 

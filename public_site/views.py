@@ -227,7 +227,9 @@ def confirm(request, token):
     if outcome.expired:
         event = selectors.for_event(found.event)
         return render(request, "public/confirm_expired.html", {
-            "event": event, "token": token, "hold_hours": settings.PUBLIC_HOLD_HOURS,
+            "event": event, "token": token, "hold_hours": settings.PUBLIC_HOLD_HOURS, "refused": outcome.refused,
+            "other_events": selectors.other_events_in_region(event),
+            "personal_token": tokens.personal_token(found.participant),
         })
     messages.success(request, _("Köszönjük, megerősítette a jelentkezését."))
     return redirect("public:personal", token=tokens.personal_token(found.participant))
