@@ -258,3 +258,10 @@ def test_info_day_attendance_counts_who_came(login, staff):
     overview = login(staff).get(reverse("trainings:register_overview"))
     row = next(d for d in overview.context["info_days"] if d.pk == info_day.pk)
     assert (row.registered_count, row.attended_count) == (2, 1)
+
+
+def test_lesson_position_reads_as_natural_hungarian(client):
+    link, lesson = _link_for()
+    page = client.get(reverse("trainings:material_lesson", args=[link.token, lesson.pk])).content.decode()
+    assert "1. lecke (összesen 1)" in page
+    assert "a(z)" not in page and "közül" not in page
