@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import EventStatus, Region
+from participants.validators import validate_free_text
 
 KIND_CHOICES = [("", _("mind")), ("info_day", _("információs nap")), ("course", _("képzés"))]
 
@@ -26,6 +27,7 @@ class CapacityForm(forms.Form):
 class CancelEventForm(forms.Form):
     reason = forms.CharField(
         label=_("Az elmaradás oka"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[validate_free_text],
         help_text=_("A jelentkezők értesítést kapnak erről; a jelentkezések lemondásra kerülnek."),
     )
     confirm = forms.BooleanField(label=_("Igen, az eseményt lemondom"), required=True)

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants.validators import validate_plain_text
+
 
 class AttendanceSignature(models.Model):
     attendance = models.OneToOneField(
@@ -49,7 +51,7 @@ class RegisterSignature(models.Model):
         related_name="register_signatures",
     )
     role = models.CharField(_("aláíró szerepe"), max_length=12, choices=SignerRole.choices)
-    signer_name = models.CharField(_("aláíró neve"), max_length=200)
+    signer_name = models.CharField(_("aláíró neve"), max_length=200, validators=[validate_plain_text])
     strokes = models.JSONField(_("vonások"))
     svg = models.TextField(_("aláírás (SVG)"))
     signed_at = models.DateTimeField(_("aláírva"), default=timezone.now)

@@ -13,7 +13,7 @@ from events.models import County
 
 from .models import BUSINESS_KINDS, NONPROFIT_KINDS, OrganisationKind, SizeBand, TargetGroup
 from .services import normalise_tax_number
-from .validators import normalise_phone, validate_phone, validate_tax_number
+from .validators import normalise_phone, validate_free_text, validate_phone, validate_plain_text, validate_tax_number
 
 ORGANISATION_FIELDS = ("organisation_name", "organisation_kind", "tax_number", "size_band")
 
@@ -25,17 +25,19 @@ class ParticipantForm(forms.Form):
     row of a file is checked exactly like a form typed in the browser.
     """
 
-    family_name = forms.CharField(label=_("Családi név"), max_length=100)
-    given_name = forms.CharField(label=_("Utónév"), max_length=100)
+    family_name = forms.CharField(label=_("Családi név"), max_length=100, validators=[validate_plain_text])
+    given_name = forms.CharField(label=_("Utónév"), max_length=100, validators=[validate_plain_text])
     email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     phone = forms.CharField(
         label=_("Telefon"), required=False, max_length=30, help_text=_("Például +36 30 123 4567 vagy 06 30 123 4567.")
     )
     birth_year = forms.IntegerField(label=_("Születési év"), min_value=1900)
-    settlement = forms.CharField(label=_("Település"), max_length=100)
+    settlement = forms.CharField(label=_("Település"), max_length=100, validators=[validate_plain_text])
     county = forms.ModelChoiceField(label=_("Vármegye"), queryset=County.objects.all())
     target_group = forms.ChoiceField(label=_("Célcsoport"), choices=TargetGroup.choices)
-    organisation_name = forms.CharField(label=_("Szervezet neve"), required=False, max_length=200)
+    organisation_name = forms.CharField(
+        label=_("Szervezet neve"), required=False, max_length=200, validators=[validate_plain_text]
+    )
     organisation_kind = forms.ChoiceField(
         label=_("Szervezet típusa"), required=False, choices=[("", "---------"), *OrganisationKind.choices]
     )
@@ -183,7 +185,7 @@ class EventChoiceForm(forms.Form):
 class CancelRegistrationForm(forms.Form):
     reason = forms.CharField(
         label=_("A lemondás oka"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Adja meg a lemondás okát.")},
+        validators=[validate_free_text], error_messages={"required": _("Adja meg a lemondás okát.")},
     )
 
     def __init__(self, *args, **kwargs):

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from menet_portal.db import hungarian_name_order
 
-from .validators import validate_phone, validate_tax_number
+from .validators import validate_free_text, validate_phone, validate_plain_text, validate_tax_number
 
 # ``email__lower=value`` compiles to LOWER("email") = value: the lookup the Lower() expression
 # indexes below serve (``__iexact`` compiles to UPPER(...) and matches no index).
@@ -48,10 +48,10 @@ class SizeBand(models.TextChoices):
 class Organisation(models.Model):
     """A nonprofit or business a participant represents."""
 
-    name = models.CharField(_("szervezet neve"), max_length=200)
+    name = models.CharField(_("szervezet neve"), max_length=200, validators=[validate_plain_text])
     kind = models.CharField(_("szervezet típusa"), max_length=20, choices=OrganisationKind.choices)
     tax_number = models.CharField(_("adószám"), max_length=13, unique=True, validators=[validate_tax_number])
-    settlement = models.CharField(_("székhely települése"), max_length=100, blank=True)
+    settlement = models.CharField(_("székhely települése"), max_length=100, blank=True, validators=[validate_plain_text])
     size_band = models.CharField(_("méret"), max_length=10, choices=SizeBand.choices, blank=True)
     created_at = models.DateTimeField(_("létrehozva"), auto_now_add=True)
     history = HistoricalRecords()
@@ -84,14 +84,14 @@ class Organisation(models.Model):
 class Participant(models.Model):
     """A person taking part in an info day or a training, in exactly one target group."""
 
-    family_name = models.CharField(_("családi név"), max_length=100)
-    given_name = models.CharField(_("utónév"), max_length=100)
+    family_name = models.CharField(_("családi név"), max_length=100, validators=[validate_plain_text])
+    given_name = models.CharField(_("utónév"), max_length=100, validators=[validate_plain_text])
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telefon"), max_length=30, blank=True, validators=[validate_phone])
     birth_year = models.PositiveSmallIntegerField(
         _("születési év"), validators=[MinValueValidator(1900), MaxValueValidator(2030)]
     )
-    settlement = models.CharField(_("település"), max_length=100)
+    settlement = models.CharField(_("település"), max_length=100, validators=[validate_plain_text])
     county = models.ForeignKey(
         "events.County", verbose_name=_("vármegye"), on_delete=models.PROTECT, related_name="participants"
     )
@@ -199,7 +199,7 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("jelentkezés ideje"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("visszaigazolva"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("lemondva"), null=True, blank=True)
-    cancel_reason = models.CharField(_("lemondás oka"), max_length=300, blank=True)
+    cancel_reason = models.CharField(_("lemondás oka"), max_length=300, blank=True, validators=[validate_free_text])
     # Self-registrations not yet confirmed by their e-mail link: held (pending) or waiting until then.
     hold_until = models.DateTimeField(_("megerősítési határidő"), null=True, blank=True)
     # False for someone who joined a course too late to meet the completion rule (only when the

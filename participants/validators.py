@@ -59,3 +59,45 @@ def validate_phone(value: str) -> None:
         raise ValidationError(
             _("A telefonszámot +36 kezdettel adja meg, például +36 30 123 4567."), code="phone_format"
         )
+
+
+# --- names: no characters that make a text look different from what it is ------------------------
+
+# Bidi embeddings/overrides/isolates and marks reorder what a list or an export shows ("Kiss" that
+# reads as another name); zero-width characters make two identical-looking names differ (recognition,
+# duplicates). Control characters (Unicode category Cc) have no place in a name.
+BIDI_CHARACTERS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+ZERO_WIDTH_CHARACTERS = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+# Line breaks and tabs are fine in a typed reason (a textarea), never in a name.
+FREE_TEXT_WHITESPACE = frozenset("\n\r\t")
+
+
+def _refuse_hidden_characters(value, *, allowed=frozenset()) -> None:
+    import unicodedata
+
+    for char in value or "":
+        if char in allowed:
+            continue
+        if char in BIDI_CHARACTERS:
+            problem = _("írásirány-vezérlő karakter")
+        elif char in ZERO_WIDTH_CHARACTERS:
+            problem = _("láthatatlan (nulla szélességű) karakter")
+        elif unicodedata.category(char) == "Cc":
+            problem = _("vezérlőkarakter")
+        else:
+            continue
+        raise ValidationError(
+            _("A mezőben nem megengedett %(problem)s van (U+%(code)s); írja be újra a szöveget, "
+              "ne másolja be máshonnan."),
+            code="hidden_character", params={"problem": problem, "code": f"{ord(char):04X}"},
+        )
+
+
+def validate_plain_text(value: str) -> None:
+    """A name, a settlement or an organisation's name: no bidi override, zero-width or control character."""
+    _refuse_hidden_characters(value)
+
+
+def validate_free_text(value: str) -> None:
+    """A typed reason: like ``validate_plain_text``, but line breaks and tabs are allowed."""
+    _refuse_hidden_characters(value, allowed=FREE_TEXT_WHITESPACE)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from participants.forms import ParticipantForm
+from participants.validators import validate_free_text
 
 
 class CertificateLookupForm(forms.Form):
@@ -73,4 +74,5 @@ class PublicRegistrationForm(ParticipantForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Miért mondja le? (nem kötelező)"), required=False, max_length=300)
+    reason = forms.CharField(label=_("Miért mondja le? (nem kötelező)"), required=False, max_length=300,
+                             validators=[validate_free_text])
