@@ -1,8 +1,15 @@
-"""Reads for the proof: which rows of a register are signed, the register's own signatures."""
+"""Reads for the proof: which rows of a register are signed, the register's own signatures, and
+the evidence state of every event (sheet generated, signed on the tablet, scan uploaded, missing)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from trainings.models import Attendance, Session
 
-from .models import AttendanceSignature, RegisterSignature
+from .models import AttendanceSignature, RegisterSignature, SignerRole
 from .services import SIGNABLE, event_filter
 
 
@@ -64,3 +71,211 @@ def register_panel(event):
         for role in SignerRole.values
     ]
     return {"rows": rows, "present": len(rows), "signed": sum(1 for r in rows if r.signature), "register": register}
+
+
+# --- Evidence state per event ----------------------------------------------------------------
+
+
+class ProofState:
+    """Where the proof of one register (an info day or a training session) stands."""
+
+    NOT_DUE = "not_due"  # not held yet: nothing to prove
+    COMPLETE = "complete"  # a scan of the signed sheet, or every present participant and the lead signed
+    MISSING = "missing"  # held, and the proof is not (fully) back
+    CANCELLED = "cancelled"  # the event did not take place: no proof needed
+
+    LABELS = {
+        NOT_DUE: _("még nem volt"),
+        COMPLETE: _("igazolva"),
+        MISSING: _("igazolás hiányzik"),
+        CANCELLED: _("elmaradt"),
+    }
+    BADGES = {NOT_DUE: "text-bg-light", COMPLETE: "text-bg-success", MISSING: "text-bg-danger",
+              CANCELLED: "text-bg-secondary"}
+
+
+@dataclass
+class EventEvidence:
+    """The evidence state of one register: counts and yes/no only (never signatures or names)."""
+
+    kind: str  # "info_day" | "session"
+    event: object
+    library: object
+    region: object
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    cancelled: bool
+    held: bool
+    present: int = 0  # attendance rows present or late
+    signed: int = 0  # of them, signed on the tablet
+    lead_signed: bool = False
+    coordinator_signed: bool = False
+    sheets: int = 0  # attendance sheets generated (done)
+    latest_sheet_id: int | None = None
+    scan_uploaded: bool = False
+    scan_sheet_id: int | None = None
+
+    @property
+    def sheet_generated(self) -> bool:
+        return self.sheets > 0
+
+    @property
+    def fully_signed(self) -> bool:
+        """Every present participant signed on the tablet and the lead signed the register."""
+        return self.present > 0 and self.signed >= self.present and self.lead_signed
+
+    @property
+    def state(self) -> str:
+        if self.cancelled:
+            return ProofState.CANCELLED
+        if self.scan_uploaded or self.fully_signed:
+            return ProofState.COMPLETE
+        if not self.held:
+            return ProofState.NOT_DUE
+        return ProofState.MISSING
+
+    @property
+    def state_label(self):
+        return ProofState.LABELS[self.state]
+
+    @property
+    def badge_class(self):
+        return ProofState.BADGES[self.state]
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.event.pk}"
+
+    @property
+    def title(self) -> str:
+        if self.kind == "session":
+            return f"{self.event.course} – {self.event.number}. {_('foglalkozás')}"
+        return str(self.event)
+
+    @property
+    def kind_label(self):
+        return _("foglalkozás") if self.kind == "session" else _("információs nap")
+
+    @property
+    def missing_parts(self) -> list:
+        """What is still to come back, in words (for the list and the reminder)."""
+        if self.state != ProofState.MISSING:
+            return []
+        parts = []
+        if not self.sheet_generated:
+            parts.append(_("a jelenléti ív még nem készült el"))
+        if self.present == 0:
+            parts.append(_("nincs jelenlévőnek jelölt résztvevő"))
+        elif self.signed < self.present:
+            parts.append(_("%(n)s jelenlévő nem írta alá") % {"n": self.present - self.signed})
+        if not self.lead_signed:
+            parts.append(_("az oktató / előadó nem írta alá"))
+        parts.append(_("nincs feltöltött beolvasott ív"))
+        return parts
+
+
+def _info_day_times(day):
+    from trainings.services import info_day_ends_at, info_day_starts_at
+
+    return info_day_starts_at(day), info_day_ends_at(day)
+
+
+def evidence_states(*, info_days, sessions, now=None) -> list[EventEvidence]:
+    """The evidence state of every register in ``info_days`` and ``sessions`` (already scoped
+    querysets), oldest first, in six queries whatever their number.
+
+    An event is *held* when it is not cancelled and has ended; its proof is *complete* when the
+    scan of a signed sheet was uploaded against one of its archived attendance sheets, or when
+    every participant marked present (or late) signed on the tablet and the lead signed the
+    register.
+    """
+    from django.db.models import Count, Q
+
+    from events.models import EventStatus
+    from reports.models import GeneratedReport, ReportKind, ReportStatus
+
+    now = now or timezone.now()
+    days = list(info_days.select_related("library__county__region", "region").order_by())
+    session_list = list(
+        sessions.select_related("course__site__library__county__region").order_by()
+    )
+    rows: dict[tuple[str, int], EventEvidence] = {}
+    for day in days:
+        starts, ends = _info_day_times(day)
+        cancelled = day.status == EventStatus.CANCELLED
+        rows[("info_day", day.pk)] = EventEvidence(
+            kind="info_day", event=day, library=day.library, region=day.region, starts_at=starts, ends_at=ends,
+            cancelled=cancelled, held=not cancelled and (ends <= now or day.status == EventStatus.HELD),
+        )
+    for session in session_list:
+        cancelled = session.course.status == EventStatus.CANCELLED
+        library = session.course.site.library
+        rows[("session", session.pk)] = EventEvidence(
+            kind="session", event=session, library=library, region=library.county.region,
+            starts_at=session.starts_at, ends_at=session.ends_at, cancelled=cancelled,
+            held=not cancelled and session.ends_at <= now,
+        )
+    if not rows:
+        return []
+    day_ids = info_days.values("pk")
+    session_ids = sessions.values("pk")
+
+    present = (
+        Attendance.objects.filter(status__in=SIGNABLE)
+        .filter(Q(session_id__in=session_ids) | Q(session__isnull=True, registration__info_day_id__in=day_ids))
+        .values("session_id", "registration__info_day_id")
+        .annotate(present=Count("id"), signed=Count("signature"))
+        .order_by()
+    )
+    for row in present:
+        key = ("session", row["session_id"]) if row["session_id"] else ("info_day", row["registration__info_day_id"])
+        if key in rows:
+            rows[key].present, rows[key].signed = row["present"], row["signed"]
+
+    for session_id, info_day_id, role in (
+        RegisterSignature.objects.filter(Q(session_id__in=session_ids) | Q(info_day_id__in=day_ids))
+        .values_list("session_id", "info_day_id", "role")
+    ):
+        key = ("session", session_id) if session_id else ("info_day", info_day_id)
+        if key in rows:
+            if role == SignerRole.LEAD:
+                rows[key].lead_signed = True
+            else:
+                rows[key].coordinator_signed = True
+
+    libraries = {row.library.pk for row in rows.values()}
+    sheets = (
+        GeneratedReport.objects.filter(kind=ReportKind.ATTENDANCE, status=ReportStatus.DONE, library_id__in=libraries)
+        .values_list("pk", "parameters", "scan__id")
+        .order_by("pk")
+    )
+    for pk, parameters, scan_id in sheets:
+        if "session" in parameters:
+            key = ("session", parameters["session"])
+        elif "info_day" in parameters:
+            key = ("info_day", parameters["info_day"])
+        else:
+            continue
+        row = rows.get(key)
+        if row is None:
+            continue
+        row.sheets += 1
+        row.latest_sheet_id = pk
+        if scan_id is not None:
+            row.scan_uploaded, row.scan_sheet_id = True, pk
+    return sorted(rows.values(), key=lambda r: (r.starts_at, r.kind, r.event.pk))
+
+
+def evidence_for(user, *, now=None) -> list[EventEvidence]:
+    """Evidence states of the registers the user may see (menet_portal.scope)."""
+    from menet_portal.scope import info_days_for, sessions_for
+
+    return evidence_states(info_days=info_days_for(user), sessions=sessions_for(user), now=now)
+
+
+def evidence_summary(states) -> dict:
+    """Counts per proof state (the dashboard cards and the funder's view)."""
+    summary = {state: 0 for state in ProofState.LABELS}
+    for row in states:
+        summary[row.state] += 1
+    return summary

@@ -6,7 +6,7 @@ from that event: another library's event or person answers 404.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from menet_portal.permissions import role_required, user_has_role
 from menet_portal.scope import generated_reports_for, info_days_for, sessions_for
 
 from . import scans, services
+from .forms import EvidenceFilterForm
 from .models import ScannedSheet, SignerRole
 from .signatures import PAD_HEIGHT, PAD_WIDTH
 
@@ -121,3 +122,74 @@ def download_scan(request, report_pk):
     response["Content-Disposition"] = f'attachment; filename="{scans.archive_reference(report)}-alairt.{extension}"'
     response["X-Content-SHA256"] = scan.sha256
     return response
+
+
+def _filtered_states(user, form):
+    """The rows of the evidence list: the user's registers (scope), narrowed by the form."""
+    from menet_portal.scope import info_days_for
+
+    from .selectors import evidence_states
+
+    info_days, sessions = info_days_for(user), sessions_for(user)
+    data = form.cleaned_data
+    if data.get("kind") == "info_day":
+        sessions = sessions.none()
+    elif data.get("kind") == "session":
+        info_days = info_days.none()
+    if data.get("region"):
+        info_days = info_days.filter(region=data["region"])
+        sessions = sessions.filter(course__site__library__county__region=data["region"])
+    if data.get("library"):
+        info_days = info_days.filter(library=data["library"])
+        sessions = sessions.filter(course__site__library=data["library"])
+    if data.get("date_from"):
+        info_days = info_days.filter(date__gte=data["date_from"])
+        sessions = sessions.filter(starts_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        info_days = info_days.filter(date__lte=data["date_to"])
+        sessions = sessions.filter(starts_at__date__lte=data["date_to"])
+    rows = evidence_states(info_days=info_days, sessions=sessions)
+    if data.get("state"):
+        rows = [r for r in rows if r.state == data["state"]]
+    return rows
+
+
+@role_required(Role.STAFF, Role.COORDINATOR, Role.FUNDER)
+def overview(request):
+    """Evidence state of every register the user may see; ``?state=missing`` is the missing-proof
+    list. The funder sees the same states and counts (never a signature or a name)."""
+    from django.core.paginator import Paginator
+
+    from events.models import Library
+    from menet_portal.exports import EXPORT_FORMATS, export_response
+
+    from .exports import EVIDENCE_EXPORT_COLUMNS
+    from .selectors import ProofState, evidence_summary
+
+    is_coordinator = user_has_role(request.user, (Role.COORDINATOR,))
+    libraries = None if is_coordinator else Library.objects.order_by("settlement", "name")
+    form = EvidenceFilterForm(request.GET or None, libraries=libraries)
+    valid = not form.is_bound or form.is_valid()
+    if not form.is_bound:
+        form.cleaned_data = {}
+    fmt = request.GET.get("format")
+    if fmt:
+        if fmt not in EXPORT_FORMATS:
+            return HttpResponseBadRequest(_("Ismeretlen formátum."))
+        if not valid:
+            return HttpResponseBadRequest(_("Hibás szűrési feltétel: a letöltés nem készült el."))
+        return export_response(_filtered_states(request.user, form), EVIDENCE_EXPORT_COLUMNS, "igazolasok", fmt)
+    if valid:
+        rows = _filtered_states(request.user, form)
+    else:
+        messages.error(request, _("Hibás szűrési feltétel: javítsa a jelölt mezőt."))
+        rows = []
+    page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    for key in ("format", "page"):
+        query.pop(key, None)
+    return render(request, "evidence/overview.html", {
+        "form": form, "rows": rows, "page_obj": page_obj, "summary": evidence_summary(rows),
+        "states": ProofState, "query": query.urlencode(), "formats": EXPORT_FORMATS,
+        "show_links": user_has_role(request.user, (Role.STAFF, Role.COORDINATOR)),
+    })

@@ -294,6 +294,13 @@ def build_below_minimum(message):
     }, []
 
 
+def build_evidence_missing(message):
+    """The proof of a held event is still missing: skipped if it came back (or the event was cancelled)."""
+    from evidence.reminders import evidence_reminder_context
+
+    return evidence_reminder_context(message)
+
+
 def build_password_reset(message):
     """The reset link is made now, from the account as it is: it is never stored in the outbox, and
     it stops working once the password changes or ``PASSWORD_RESET_TIMEOUT`` passes."""
@@ -324,6 +331,7 @@ BUILDERS = {
     MessageKind.ATTENDANCE_MISSING: build_attendance_missing,
     MessageKind.BELOW_MINIMUM: build_below_minimum,
     MessageKind.PASSWORD_RESET: build_password_reset,
+    MessageKind.EVIDENCE_MISSING: build_evidence_missing,
 }
 
 

@@ -26,6 +26,7 @@ class MessageKind(models.TextChoices):
     COORDINATOR_DIGEST = "coordinator_digest", _("heti koordinátori összefoglaló")
     ATTENDANCE_MISSING = "attendance_missing", _("hiányzó jelenlét")
     BELOW_MINIMUM = "below_minimum", _("létszám a minimum alatt")
+    EVIDENCE_MISSING = "evidence_missing", _("hiányzó igazolás (aláírt jelenléti ív)")
     PASSWORD_RESET = "password_reset", _("új jelszó kérése")
 
 

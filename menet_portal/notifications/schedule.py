@@ -273,4 +273,12 @@ def write_due_messages(*, now) -> dict[str, int]:
         "digests": write_due_digests(now=now),
         "attendance_notices": write_due_attendance_notices(now=now),
         "below_minimum_alerts": write_due_below_minimum_alerts(now=now),
+        "evidence_reminders": write_due_evidence_reminders(now=now),
     }
+
+
+def write_due_evidence_reminders(*, now) -> int:
+    """Proof missing after an event was held: remind its library's coordinators (evidence.reminders)."""
+    from evidence.reminders import write_due_evidence_reminders as write
+
+    return write(now=now)
