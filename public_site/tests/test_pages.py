@@ -136,3 +136,33 @@ def test_one_event_ics(client, info_day):
 def test_public_pages_query_count_does_not_grow_with_a_hidden_cache(client, info_day, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         client.get(reverse("public:info_days"))
+
+
+SUPPORT_PAGES = PUBLIC_URLS + ["public:certificate_lookup"]
+
+
+@pytest.mark.parametrize("name", SUPPORT_PAGES)
+def test_public_pages_show_the_programmes_support_block_from_the_one_include(client, programme, name):
+    programme.support_statement = "Készült a Miniszterelnöki Hivatal MENET programjának támogatásával."
+    programme.support_logos = ["img/support/menet.svg"]
+    programme.save()
+    response = client.get(reverse(name))
+    assert "includes/support_block.html" in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert programme.support_statement in html and programme.grant_number in html
+    assert "/static/img/support/menet.svg" in html
+    assert html.count('class="support-block') == 1
+
+
+def test_event_and_personal_pages_show_the_support_block_of_their_own_programme(client, info_day):
+    from public_site import tokens
+
+    other = ProgrammeFactory(slug="menet-newer", start_date=info_day.programme.start_date.replace(year=2030),
+                             end_date=info_day.programme.end_date.replace(year=2031))
+    registration = RegistrationFactory(info_day=info_day)
+    for url in [reverse("public:info_day", kwargs={"pk": info_day.pk}),
+                reverse("public:personal", kwargs={"token": tokens.personal_token(registration.participant)})]:
+        html = client.get(url).content.decode()
+        assert other.grant_number in html or info_day.programme.grant_number in html
+    html = client.get(reverse("public:info_day", kwargs={"pk": info_day.pk})).content.decode()
+    assert info_day.programme.grant_number in html and other.grant_number not in html
