@@ -333,6 +333,8 @@ PUBLIC_HOLD_HOURS = env.int("PUBLIC_HOLD_HOURS", default=24)
 PUBLIC_REGISTRATION_RATE = env.int("PUBLIC_REGISTRATION_RATE", default=5)
 # Certificate lookups per hour per client IP (codes can't be enumerated).
 CERTIFICATE_LOOKUP_RATE = env.int("CERTIFICATE_LOOKUP_RATE", default=30)
+# Downloads of one's own data from the personal page per hour, per client IP and per person.
+PERSONAL_DATA_RATE = env.int("PERSONAL_DATA_RATE", default=5)
 # How long a personal-page link in an e-mail stays valid.
 PERSONAL_LINK_DAYS = env.int("PERSONAL_LINK_DAYS", default=400)
 CELERY_BEAT_SCHEDULE["expire-unconfirmed-registrations"] = {

@@ -95,6 +95,7 @@ class AccessAction(models.TextChoices):
     VIEW = "view", _("adatlap megnyitása")
     EXPORT = "export", _("lista letöltése")
     GDPR_EXPORT = "gdpr_export", _("személyes adatok kivonata")
+    SELF_EXPORT = "self_export", _("saját adatok letöltése (a személy a saját oldalán)")
     ANONYMISE = "anonymise", _("anonimizálás")
     MERGE = "merge", _("összevonás")
 

@@ -37,6 +37,10 @@ class PersonalRow:
 
 
 def _material_url(registration):
+    """The trainee's active learning-material link; none once the place is no longer confirmed
+    (the material page would answer 404)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return None
     link = next((l for l in registration.material_links.all() if l.is_active), None)
     return reverse("trainings:material_home", kwargs={"token": link.token}) if link else None
 

@@ -31,4 +31,5 @@ urlpatterns += [
     path("sajat-oldal/<str:token>/", views.personal, name="personal"),
     path("sajat-oldal/<str:token>/lemondas/<int:pk>/", views.personal_cancel, name="personal_cancel"),
     path("sajat-oldal/<str:token>/tanusitvany/<int:pk>/", views.personal_certificate, name="personal_certificate"),
+    path("sajat-oldal/<str:token>/adataim/", views.personal_data, name="personal_data"),
 ]

@@ -213,9 +213,24 @@ def _register(request, event):
 
 
 def _bad_link():
-    raise Http404(_("Ez a link nem érvényes vagy lejárt. Kérjük, használja a legutóbb kapott e-mail linkjét."))
+    raise tokens.BadLink()
 
 
+def signed_link(view):
+    """A tampered, expired or foreign signed link answers a Hungarian 404 that says what to do
+    (the portal's general 404 speaks of libraries, which means nothing to a participant)."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except tokens.BadLink:
+            return render(request, "public/bad_link.html", {}, status=404)
+    return wrapper
+
+
+@signed_link
 @never_cache
 @require_safe
 def confirm(request, token):
@@ -235,6 +250,7 @@ def confirm(request, token):
     return redirect("public:personal", token=tokens.personal_token(found.participant))
 
 
+@signed_link
 @never_cache
 @require_POST
 def rejoin(request, token):
@@ -252,22 +268,62 @@ def rejoin(request, token):
 
 
 def _participant(token):
-    try:
-        return tokens.participant_from_personal(token)
-    except tokens.BadLink:
-        _bad_link()
+    return tokens.participant_from_personal(token)  # tokens.BadLink: the view answers 404
 
 
+def _personal_page(request, participant, token, status=200, refused=None):
+    return render(request, "public/personal.html", {
+        "participant": participant, "token": token, "refused": refused,
+        "rows": personal_page.rows(participant, token=token), "cancel_form": CancelForm(),
+    }, status=status)
+
+
+@signed_link
 @never_cache
 @require_safe
 def personal(request, token):
+    return _personal_page(request, _participant(token), token)
+
+
+PERSONAL_DATA_FORMATS = {"json": ("application/json; charset=utf-8", "JSON"), "pdf": ("application/pdf", "PDF")}
+
+
+@signed_link
+@never_cache
+@require_POST
+def personal_data(request, token):
+    """'Ask for my data': the person downloads everything held about them (``privacy.services.export_person``,
+    the staff's export), logged as self-service. Counted per client IP and per person."""
+    from privacy import services as privacy_services
+    from privacy.models import AccessAction
+
     participant = _participant(token)
-    return render(request, "public/personal.html", {
-        "participant": participant, "token": token,
-        "rows": personal_page.rows(participant, token=token), "cancel_form": CancelForm(),
-    })
+    fmt = request.POST.get("format", "")
+    if fmt not in PERSONAL_DATA_FORMATS:
+        messages.error(request, _("Válassza ki, milyen formában kéri az adatait (JSON vagy PDF)."))
+        return _personal_page(request, participant, token, status=400)
+    try:
+        ratelimit.check_and_count("personal_data", [f"ip:{ratelimit.client_ip(request)}", f"person:{participant.pk}"],
+                                  limit=settings.PERSONAL_DATA_RATE)
+    except ratelimit.RateLimited as exc:
+        return _personal_page(request, participant, token, status=429, refused=str(exc))
+    if fmt == "json":
+        import json
+
+        content = json.dumps(privacy_services.export_person(participant), ensure_ascii=False, indent=2)
+    else:
+        content = privacy_services.export_person_pdf(participant)
+    content_type, label = PERSONAL_DATA_FORMATS[fmt]
+    # No request path: it carries the signed link, which must not end up in the log staff read.
+    privacy_services.log_access(user=None, action=AccessAction.SELF_EXPORT, participants=[participant.pk],
+                                description=_("%(format)s, a saját oldalról") % {"format": label})
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="szemelyes-adataim.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
+@signed_link
 @never_cache
 @require_POST
 def personal_cancel(request, token, pk):
@@ -287,6 +343,7 @@ def personal_cancel(request, token, pk):
     return redirect("public:personal", token=token)
 
 
+@signed_link
 @never_cache
 @require_safe
 def personal_certificate(request, token, pk):

@@ -232,6 +232,31 @@ def build_reminder(message):
     }, [("esemeny.ics", ics.decode(), "text/calendar")]
 
 
+def build_material_link(message):
+    """The trainee's personal link to the learning material, sent when the course starts (or when
+    they get their place after it started). The link is read now: a revoked one is not sent."""
+    from trainings.models import MaterialLink
+    from trainings.selectors import published_material
+
+    registration = message.registration
+    participant = _participant_recipient_check(registration)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise NotApplicable(_("A jelentkezést azóta lemondták."))
+    course = registration.course
+    if course.status == EventStatus.CANCELLED:
+        raise NotApplicable(_("A képzés elmarad."))
+    link = MaterialLink.objects.filter(registration=registration, revoked_at__isnull=True,
+                                       expires_at__gt=timezone.now()).first()
+    if link is None:
+        raise NotApplicable(_("A tananyag-linket visszavonták vagy lejárt."))
+    return _("Az Ön tananyaga: %(event)s") % {"event": str(course)}, "material_link", {
+        "participant": participant, "registration": registration, "event": describe_event(course),
+        "material_url": portal_url(reverse("trainings:material_home", kwargs={"token": link.token})),
+        "expires_at": link.expires_at, "modules": list(published_material(course.site.programme)),
+        "personal_url": personal_url(participant),
+    }, []
+
+
 def _library_events(library_id, today):
     confirmed = Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True)
     waitlisted = Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED), distinct=True)
@@ -325,6 +350,7 @@ BUILDERS = {
     MessageKind.REGISTRATION_PROMOTED: build_promoted,
     MessageKind.REGISTRATION_OPT_IN: build_opt_in,
     MessageKind.EVENT_REMINDER: build_reminder,
+    MessageKind.MATERIAL_LINK: build_material_link,
     MessageKind.EVENT_CANCELLED: build_cancelled,
     MessageKind.EVENT_RESCHEDULED: build_rescheduled,
     MessageKind.COORDINATOR_DIGEST: build_digest,

@@ -21,6 +21,7 @@ class MessageKind(models.TextChoices):
     REGISTRATION_PROMOTED = "registration_promoted", _("várólistáról bekerült")
     REGISTRATION_OPT_IN = "registration_opt_in", _("jelentkezés megerősítése (e-mail link)")
     EVENT_REMINDER = "event_reminder", _("emlékeztető")
+    MATERIAL_LINK = "material_link", _("tananyag-link a képzés kezdetén")
     EVENT_CANCELLED = "event_cancelled", _("elmaradás értesítés")
     EVENT_RESCHEDULED = "event_rescheduled", _("időpont- vagy helyszínváltozás")
     COORDINATOR_DIGEST = "coordinator_digest", _("heti koordinátori összefoglaló")

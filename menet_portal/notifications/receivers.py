@@ -49,6 +49,22 @@ def on_registration_changed(sender, registration, change, **kwargs):
         slot=f"{change}@{_stamp(moment)}", registration=registration,
         info_day_id=registration.info_day_id, course_id=registration.course_id,
     )
+    if registration.course_id and change in (RegistrationChange.CONFIRMED, RegistrationChange.PROMOTED):
+        _material_link_for_late_joiner(registration)
+
+
+def _material_link_for_late_joiner(registration):
+    """A trainee who gets a place after the course started is sent the learning material now
+    (the others got it from the dispatch pass when the first session started)."""
+    from .schedule import material_link_row, material_link_started
+
+    now = timezone.now()
+    if not material_link_started(registration.course_id, now=now):
+        return
+    row = material_link_row(registration, now=now)
+    if row is not None:
+        write_message(kind=row.kind, recipient=row.recipient, subject_key=row.subject_key, slot=row.slot,
+                      registration=registration, course_id=row.course_id, due_at=now, send_after=now)
 
 
 def on_event_cancelled(sender, event, reason="", **kwargs):

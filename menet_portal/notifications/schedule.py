@@ -267,9 +267,67 @@ def _below_minimum_rows(now, start, confirmed, minimum, subject_key, extra, staf
     ]
 
 
+# --- the learning material, when a course starts -------------------------------------------------
+
+MATERIAL_SLOT = "course:{course_id}/material"
+
+
+def material_link_started(course_id, *, now) -> bool:
+    """Whether the course's first session has started (the moment its trainees get the material)."""
+    return Session.objects.filter(course_id=course_id, starts_at__lte=now).exists()
+
+
+def material_link_row(registration, *, now) -> OutboxMessage | None:
+    """The (unsaved) outbox row that sends ``registration``'s learning-material link, after making
+    sure they have an active link (``trainings.services.issue_material_link``, the one issuer).
+    None when there is nothing to send: not a confirmed course trainee, no e-mail address,
+    anonymised, or the message was written before (once per trainee per course, whatever their
+    address is now)."""
+    from trainings.services import issue_material_link
+
+    participant = registration.participant
+    if (registration.course_id is None or registration.status != RegistrationStatus.CONFIRMED
+            or not participant.email or participant.anonymised_at):
+        return None
+    if OutboxMessage.objects.filter(registration_id=registration.pk, kind=MessageKind.MATERIAL_LINK).exists():
+        return None
+    issue_material_link(registration=registration)
+    return OutboxMessage(
+        kind=MessageKind.MATERIAL_LINK, recipient=participant.email, subject_key=f"registration:{registration.pk}",
+        slot=MATERIAL_SLOT.format(course_id=registration.course_id), registration_id=registration.pk,
+        course_id=registration.course_id, due_at=now, send_after=now,
+    )
+
+
+def write_due_material_links(*, now) -> int:
+    """Every confirmed trainee of a course whose first session has started gets their personal
+    learning-material link by e-mail, once. Courses cancelled, or of a programme that has ended
+    (the links would be expired), are left out. Late joiners are written by the receiver when they
+    get their place (``receivers.on_registration_changed``); a pass that finds them first is the same."""
+    started = Session.objects.filter(course_id=OuterRef("course_id"), starts_at__lte=now)
+    already = OutboxMessage.objects.filter(registration_id=OuterRef("pk"), kind=MessageKind.MATERIAL_LINK)
+    today = now.astimezone(local_zone()).date()
+    due = (
+        Registration.objects.filter(
+            course__isnull=False, status=RegistrationStatus.CONFIRMED,
+            course__status__in=LIVE_STATUSES + (EventStatus.HELD,),
+            course__site__programme__end_date__gte=today,
+            participant__anonymised_at__isnull=True,
+        )
+        .exclude(participant__email="")
+        .filter(Exists(started))
+        .exclude(Exists(already))
+        .select_related("participant", "course__site__programme")
+        .order_by("course_id", "id")
+    )
+    rows = [row for row in (material_link_row(r, now=now) for r in due) if row is not None]
+    return write_messages(rows, queue=False)
+
+
 def write_due_messages(*, now) -> dict[str, int]:
     return {
         "reminders": write_due_reminders(now=now),
+        "material_links": write_due_material_links(now=now),
         "digests": write_due_digests(now=now),
         "attendance_notices": write_due_attendance_notices(now=now),
         "below_minimum_alerts": write_due_below_minimum_alerts(now=now),

@@ -59,6 +59,7 @@ PUBLIC = {
     "public:personal": "a participant's personal page: a signed token is the credential",
     "public:personal_cancel": "cancelling from the personal page: a signed token is the credential",
     "public:personal_certificate": "a certificate from the personal page: a signed token is the credential",
+    "public:personal_data": "the person's own data export (POST) from the personal page: a signed token is the credential",
 }
 
 
