@@ -1,9 +1,7 @@
-from .models import Role
+from .navigation import navigation_context
 
 
 def navigation(request):
-    """The role the navigation bar is drawn for."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"nav_role": None}
-    return {"nav_role": Role.STAFF if user.is_superuser else user.role}
+    """The role the navigation bar is drawn for, its menu, the active item and the breadcrumbs
+    (menet_portal/navigation.py)."""
+    return navigation_context(request)

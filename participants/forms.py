@@ -133,8 +133,10 @@ class RegistrationForm(ParticipantForm):
         }
         self.helper = FormHelper()
         self.helper.form_id = "participant-form"
-        # The portal's own Hungarian messages beside the fields, not the browser's bubbles.
-        self.helper.attrs = {"novalidate": ""}
+        self.helper.form_error_title = _(
+            "Az adatok nem kerültek rögzítésre: javítsa a pirossal jelölt mezőket. A beírt adatokat megőriztük.")
+        # novalidate (the portal's own Hungarian messages, not the browser's bubbles) comes with
+        # every crispy form: templates/bootstrap5/whole_uni_form.html.
         self.helper.layout = Layout(
             Fieldset(_("Jelentkezés"), "event"),
             *self.person_fieldsets(),
@@ -150,6 +152,8 @@ class ParticipantEditForm(ParticipantForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_id = "participant-form"
+        self.helper.form_error_title = _(
+            "Az adatok nem kerültek rögzítésre: javítsa a pirossal jelölt mezőket. A beírt adatokat megőriztük.")
         self.helper.layout = Layout(*self.person_fieldsets(), Submit("save", _("Mentés"), css_class="btn-primary"))
 
     @classmethod

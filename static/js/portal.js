@@ -6,3 +6,10 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 })();
+(function () {
+  "use strict";
+  // A form came back with errors: move the focus to its summary, so a screen reader reads it
+  // first and the keyboard starts there; each item links to its field.
+  var summary = document.querySelector(".form-errors[data-focus-on-load]");
+  if (summary) { summary.focus(); }
+})();

@@ -1,0 +1,186 @@
+"""The workspace's menus, the active menu item and the breadcrumbs, in one place.
+
+``base.html`` draws each role's menu from ``MENUS``. The active item is the menu entry the
+current page belongs to: the one whose address is the longest prefix of the page's address
+(``/resztvevok/123/`` belongs to ``/resztvevok/``, the "Résztvevők" item), unless
+``SECTION_OVERRIDES`` says otherwise. The breadcrumbs are the role's home, that menu item, and
+the page itself (``PAGE_LABELS``; a template may name the page more precisely in
+``{% block breadcrumb_current %}``, e.g. with the person's name).
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    name: str  # URL name
+    label: str
+
+    @property
+    def href(self):
+        try:
+            return reverse(self.name)
+        except NoReverseMatch:
+            return None
+
+
+# The first item of each menu is the role's home page.
+MENUS = {
+    Role.STAFF: [
+        MenuItem("reports:staff_home", _("Áttekintés")),
+        MenuItem("events:info_day_list", _("Információs napok")),
+        MenuItem("participants:participant_list", _("Résztvevők")),
+        MenuItem("participants:registration_list", _("Jelentkezések")),
+        MenuItem("events:overview", _("Események")),
+        MenuItem("trainings:course_list", _("Képzések")),
+        MenuItem("setup:home", _("Beállítás")),
+        MenuItem("notifications:outbox", _("Értesítések")),
+        MenuItem("report_documents:home", _("Jelenléti ívek és jelentések (PDF)")),
+        MenuItem("evidence:overview", _("Igazolások")),
+        MenuItem("privacy:duplicate_list", _("Adatvédelem")),
+        MenuItem("lockouts", _("Zárolt belépések")),
+    ],
+    Role.COORDINATOR: [
+        MenuItem("participants:coordinator_home", _("Könyvtáram")),
+        MenuItem("participants:participant_list", _("Résztvevők")),
+        MenuItem("participants:registration_list", _("Jelentkezések")),
+        MenuItem("trainings:course_list", _("Képzések")),
+        MenuItem("trainings:register_overview", _("Jelenlét rögzítése")),
+        MenuItem("report_documents:home", _("Jelenléti ívek és jelentések (PDF)")),
+        MenuItem("evidence:overview", _("Igazolások")),
+    ],
+    Role.TRAINER: [
+        MenuItem("trainings:trainer_home", _("Képzéseim")),
+        MenuItem("trainings:register_overview", _("Jelenlét rögzítése")),
+    ],
+    Role.FUNDER: [
+        MenuItem("reports:funder_home", _("Mutatók")),
+        MenuItem("report_documents:archive", _("Jelentések")),
+        MenuItem("evidence:overview", _("Igazolások")),
+    ],
+}
+
+# Pages whose address does not say where they belong: URL name (or namespace + ":") -> menu
+# items, the first one in the role's menu wins.
+SECTION_OVERRIDES = {
+    "events:manage": ["events:overview"],
+    "privacy:": ["privacy:duplicate_list"],
+    "evidence:sign_": ["trainings:register_overview", "evidence:overview"],
+    "trainings:course_detail": ["trainings:course_list", "trainings:trainer_home"],
+    "trainings:course_progress": ["trainings:course_list", "trainings:trainer_home"],
+    "trainings:issue_links": ["trainings:course_list", "trainings:trainer_home"],
+    "reports:attendance_list": ["events:overview"],
+}
+
+# Pages that are not part of the workspace (public site, personal links): no breadcrumbs.
+OUTSIDE_WORKSPACE = ("public:", "trainings:material_", "notifications:opt_out", "login", "password_reset")
+
+PAGE_LABELS = {
+    "lockouts": _("Zárolt belépések"),
+    "password_change": _("Jelszó módosítása"),
+    "password_change_done": _("Jelszó módosítása"),
+    "events:info_day_list": _("Információs napok"),
+    "events:overview": _("Események áttekintése"),
+    "events:manage": _("Esemény kezelése"),
+    "setup:home": _("Program beállítása"),
+    "setup:info_day_create": _("Új információs nap"),
+    "setup:info_day_edit": _("Információs nap szerkesztése"),
+    "setup:site_create": _("Új képzési helyszín"),
+    "setup:site_edit": _("Képzési helyszín szerkesztése"),
+    "setup:course_create": _("Új képzés"),
+    "setup:course_edit": _("Képzés szerkesztése"),
+    "setup:account_create": _("Új koordinátor vagy oktató"),
+    "setup:account_edit": _("Koordinátor vagy oktató szerkesztése"),
+    "trainings:trainer_home": _("Képzéseim"),
+    "trainings:course_list": _("Képzések"),
+    "trainings:course_detail": _("Képzés"),
+    "trainings:course_progress": _("Haladás a tananyagban"),
+    "trainings:issue_links": _("Tananyag-linkek"),
+    "trainings:register_overview": _("Jelenlét rögzítése"),
+    "trainings:session_register": _("Foglalkozás jelenléte"),
+    "trainings:info_day_register": _("Információs nap jelenléte"),
+    "participants:coordinator_home": _("Könyvtáram"),
+    "participants:participant_list": _("Résztvevők"),
+    "participants:participant_create": _("Résztvevő regisztrálása"),
+    "participants:participant_detail": _("Résztvevő adatlapja"),
+    "participants:participant_edit": _("Adatok módosítása"),
+    "participants:registration_list": _("Jelentkezések"),
+    "participants:registration_cancel": _("Jelentkezés lemondása"),
+    "participants:registration_bulk": _("Kijelölt jelentkezések"),
+    "participants:import_upload": _("Lista betöltése"),
+    "participants:import_preview": _("Betöltés előnézete"),
+    "report_documents:home": _("Jelenléti ívek és jelentések (PDF)"),
+    "report_documents:generate": _("Dokumentum készítése"),
+    "report_documents:archive": _("Archívum"),
+    "report_documents:detail": _("Archivált dokumentum"),
+    "report_documents:status": _("Archivált dokumentum"),
+    "report_documents:finalise": _("Véglegesítés"),
+    "report_documents:delete": _("Törlés"),
+    "report_documents:course_certificates": _("Tanúsítványok"),
+    "reports:staff_home": _("Áttekintés"),
+    "reports:funder_home": _("Mutatók"),
+    "reports:attendance_list": _("Jelenléti adatok"),
+    "notifications:outbox": _("Értesítések"),
+    "notifications:resend": _("Újraküldés"),
+    "privacy:duplicate_list": _("Lehetséges duplikátumok"),
+    "privacy:duplicate_detail": _("Lehetséges duplikátum"),
+    "privacy:person": _("Személyes adatok"),
+    "privacy:access_log": _("Hozzáférési napló"),
+    "evidence:overview": _("Igazolások"),
+    "evidence:sign_participant": _("Aláírás"),
+    "evidence:sign_register": _("Aláírás"),
+    "evidence:upload_scan": _("Beolvasott ív feltöltése"),
+}
+
+
+def role_of(user):
+    if user is None or not user.is_authenticated:
+        return None
+    return Role.STAFF if user.is_superuser else user.role
+
+
+def _matches(view_name, key):
+    return view_name.startswith(key) if key.endswith(":") else view_name == key
+
+
+def section_for(role, view_name, path):
+    """The menu item of ``role`` the page belongs to, or ``None``."""
+    menu = MENUS.get(role, [])
+    for key, candidates in SECTION_OVERRIDES.items():
+        if view_name and _matches(view_name, key):
+            for name in candidates:
+                for item in menu:
+                    if item.name == name:
+                        return item
+            return None
+    best = None
+    for item in menu:
+        href = item.href
+        if href and path.startswith(href) and (best is None or len(href) > len(best.href)):
+            best = item
+    return best
+
+
+def navigation_context(request):
+    role = role_of(getattr(request, "user", None))
+    if role is None:
+        return {"nav_role": None}
+    menu = MENUS.get(role, [])
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else ""
+    section = section_for(role, view_name, request.path)
+    context = {"nav_role": role, "nav_menu": menu, "nav_section": section.name if section else None}
+    home = menu[0] if menu else None
+    inside = view_name and not view_name.startswith(OUTSIDE_WORKSPACE)
+    if home and inside and view_name != home.name:
+        trail = [(home.href, home.label)]
+        if section and section.name not in (home.name, view_name):
+            trail.append((section.href, section.label))
+        context["breadcrumbs"] = trail
+        context["breadcrumb_current"] = PAGE_LABELS.get(view_name) or (section.label if section else "")
+    return context
