@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "public_site",
     "programme_setup",
     "evidence",
+    "feedback",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("ertesitesek/", include("menet_portal.notifications.urls")),
     path("adatvedelem/", include("privacy.urls")),
     path("igazolasok/", include("evidence.urls")),
+    path("kerdoiv/", include("feedback.urls")),
 ]
 
 if settings.BENCH_VIEWS:

@@ -344,6 +344,25 @@ def build_password_reset(message):
     }, []
 
 
+def build_questionnaire(message):
+    """The satisfaction questionnaire's personal link (feedback.services), once the event is over."""
+    from feedback.models import Invitation
+    from feedback.services import answer_url
+
+    registration = message.registration
+    participant = _participant_recipient_check(registration)
+    invitation = Invitation.objects.filter(registration=registration).first()
+    if invitation is None:
+        raise NotApplicable(_("Ehhez a jelentkezéshez nincs kérdőív-meghívás."))
+    if invitation.answered_at:
+        raise NotApplicable(_("A résztvevő már kitöltötte a kérdőívet."))
+    info = describe_event(registration.event)
+    return _("Mondja el a véleményét: %(event)s") % {"event": info["title"]}, "questionnaire_invitation", {
+        "participant": participant, "registration": registration, "event": info,
+        "answer_url": answer_url(invitation), "personal_url": personal_url(participant),
+    }, []
+
+
 BUILDERS = {
     MessageKind.REGISTRATION_CONFIRMED: build_confirmed,
     MessageKind.REGISTRATION_WAITLISTED: build_waitlisted,
@@ -358,6 +377,7 @@ BUILDERS = {
     MessageKind.BELOW_MINIMUM: build_below_minimum,
     MessageKind.PASSWORD_RESET: build_password_reset,
     MessageKind.EVIDENCE_MISSING: build_evidence_missing,
+    MessageKind.QUESTIONNAIRE_INVITATION: build_questionnaire,
 }
 
 

@@ -29,6 +29,7 @@ class MessageKind(models.TextChoices):
     BELOW_MINIMUM = "below_minimum", _("létszám a minimum alatt")
     EVIDENCE_MISSING = "evidence_missing", _("hiányzó igazolás (aláírt jelenléti ív)")
     PASSWORD_RESET = "password_reset", _("új jelszó kérése")
+    QUESTIONNAIRE_INVITATION = "questionnaire_invitation", _("elégedettségi kérdőív")
 
 
 class OutboxStatus(models.TextChoices):

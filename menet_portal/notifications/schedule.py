@@ -325,7 +325,10 @@ def write_due_material_links(*, now) -> int:
 
 
 def write_due_messages(*, now) -> dict[str, int]:
+    from feedback.services import write_due_invitations
+
     return {
+        "questionnaire_invitations": write_due_invitations(now=now),
         "reminders": write_due_reminders(now=now),
         "material_links": write_due_material_links(now=now),
         "digests": write_due_digests(now=now),

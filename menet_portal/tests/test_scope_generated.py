@@ -60,6 +60,7 @@ PUBLIC = {
     "public:personal_cancel": "cancelling from the personal page: a signed token is the credential",
     "public:personal_certificate": "a certificate from the personal page: a signed token is the credential",
     "public:personal_data": "the person's own data export (POST) from the personal page: a signed token is the credential",
+    "feedback:answer": "the questionnaire link in the e-mail: a signed token is the credential (forged: 404)",
 }
 
 
@@ -98,11 +99,13 @@ def other_library(db):
         "report_documents:download": report.pk, "report_documents:finalise": report.pk,
         "report_documents:delete": report.pk, "report_documents:course_certificates": course.pk,
         "notifications:resend": message.pk,
+        "feedback:event": day.pk, "feedback:paper_entry": day.pk, "feedback:non_respondents": day.pk,
     }
     every_pk = sorted({day.pk, course.pk, session.pk, person.pk, registration.pk, trainee.pk, link.pk, report.pk,
                        message.pk, batch.pk})
     tokens = {"participants:import_preview": batch.token, "trainings:material_home": "forged-token",
               "trainings:material_lesson": "forged-token", "notifications:opt_out": "forged-token",
+              "feedback:answer": "forged-token",
               "password_reset_confirm": "forged"}
     return {"ids": ids, "every_pk": every_pk, "tokens": tokens, "course_kind_ids": {"kepzes": course.pk}}
 

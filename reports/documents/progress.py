@@ -38,6 +38,13 @@ def build(key, programme, *, progress=None, now=None):
     group_chart = charts.render_stacked_bars(
         charts.region_by_group_chart(indicators, width=640), chart_id="pdf-region-group", font_family=charts.PDF_FONT
     )
+    # The satisfaction questionnaire (feedback/): aggregates only, never the free-text answers.
+    from feedback.selectors import programme_results
+
+    questionnaire = programme_results(programme)
+    questionnaire_chart = charts.distribution_bars(
+        [(q.question.text, q.distribution) for q in questionnaire.total.questions if q.count], label_width=220,
+    ) if questionnaire.total.shown else ""
     return DocumentSpec(
         template="reports/pdf/progress.html",
         title=_("Szakmai beszámoló – %(programme)s") % {"programme": programme.name},
@@ -49,6 +56,8 @@ def build(key, programme, *, progress=None, now=None):
             "site_chart": site_chart,
             "group_chart": group_chart,
             "as_of": indicators.as_of,
+            "questionnaire": questionnaire,
+            "questionnaire_chart": questionnaire_chart,
         },
         programme=programme,
         rows=len(indicators.info_days) + len(indicators.courses),
