@@ -75,10 +75,16 @@ SECTION_OVERRIDES = {
     "trainings:course_progress": ["trainings:course_list", "trainings:trainer_home"],
     "trainings:issue_links": ["trainings:course_list", "trainings:trainer_home"],
     "reports:attendance_list": ["events:overview"],
+    # The questionnaire's staff pages sit under the dashboard; paper entry and the
+    # non-respondent list are reached from the register page.
+    "feedback:paper_entry": ["trainings:register_overview", "reports:staff_home"],
+    "feedback:non_respondents": ["trainings:register_overview"],
+    "feedback:": ["reports:staff_home"],
 }
 
 # Pages that are not part of the workspace (public site, personal links): no breadcrumbs.
-OUTSIDE_WORKSPACE = ("public:", "trainings:material_", "notifications:opt_out", "login", "password_reset")
+OUTSIDE_WORKSPACE = ("public:", "trainings:material_", "notifications:opt_out", "login", "password_reset",
+                     "feedback:answer")
 
 PAGE_LABELS = {
     "lockouts": _("Zárolt belépések"),
@@ -135,6 +141,10 @@ PAGE_LABELS = {
     "evidence:sign_participant": _("Aláírás"),
     "evidence:sign_register": _("Aláírás"),
     "evidence:upload_scan": _("Beolvasott ív feltöltése"),
+    "feedback:results": _("Elégedettségi kérdőív"),
+    "feedback:event": _("Elégedettségi kérdőív – esemény"),
+    "feedback:paper_entry": _("Papíron kitöltött kérdőív"),
+    "feedback:non_respondents": _("Akik még nem válaszoltak"),
 }
 
 

@@ -57,7 +57,7 @@ def test_bad_answers_get_a_message_and_store_nothing(client, held_info_day):
     data = _post_data(questionnaire)
     data[next(iter(data))] = "9"
     response = client.post(_url(invitations[0]), data)
-    assert response.status_code == 200 and "questionnaire-error" in response.content.decode()
+    assert response.status_code == 200 and "form-errors" in response.content.decode()
     assert Response.objects.count() == 0
     assert client.post(_url(invitations[0]), {}).status_code == 200  # nothing answered: refused
     assert Response.objects.count() == 0 and not Invitation.objects.get(pk=invitations[0].pk).answered_at
