@@ -99,3 +99,31 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped, which this suite treats as a failure: {report.longrepr}"
+
+
+def _drop_broker_connections(app):
+    # Only forget them: kombu keeps its pools in a registry per broker URL, and a closed pool would
+    # be handed out again to the next test that publishes to the real Redis.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_unreachable():
+    """A real Celery publish against a closed port (not eager, not mocked): what a request meets
+    when Redis is down. ``broker_unreachable.restore()`` brings eager mode back mid-test."""
+    from menet_portal.celery import app
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+
+    class Broker:
+        @staticmethod
+        def restore():
+            app.conf.update(saved)
+            _drop_broker_connections(app)
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    _drop_broker_connections(app)
+    yield Broker
+    Broker.restore()

@@ -327,6 +327,17 @@ REPORTS_TASK_THRESHOLD = env.int("REPORTS_TASK_THRESHOLD", default=120)
 # WeasyPrint logs every rendering step at INFO; keep its warnings (refused URLs, missing glyphs) only.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
 
+# --- Background work that must not get stuck (menet_portal/background.py, docs/deployment.md) -------
+# A confirmed import or a queued/running report not heard of for this long (or whose queueing failed
+# because the broker was down) is queued again by the beat; a worker still holding it is left alone.
+STALE_WORK_REQUEUE_AFTER_MINUTES = env.int("STALE_WORK_REQUEUE_AFTER_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE.update({
+    "requeue-stale-imports": {"task": "participants.tasks.requeue_stale_imports",
+                              "schedule": env.int("STALE_WORK_CHECK_SECONDS", default=300)},
+    "requeue-stale-reports": {"task": "reports.tasks.requeue_stale_reports",
+                              "schedule": env.int("STALE_WORK_CHECK_SECONDS", default=300)},
+})
+
 # --- Public site (public_site/, docs/public-site.md) ------------------------------------------------
 # An unconfirmed self-registration holds its place this long, then expires and frees it.
 PUBLIC_HOLD_HOURS = env.int("PUBLIC_HOLD_HOURS", default=24)

@@ -588,11 +588,16 @@ def start_import(*, rows: list[dict], event, user, file_name: str) -> Participan
 
 
 def queue_import(*, batch: ParticipantImport) -> bool:
-    """The coordinator confirmed: run the import in a worker once this transaction commits.
+    """The coordinator confirmed (or pressed retry): run the import in a worker once this commits.
 
     A pending import is queued; a running one whose worker is gone (its row is not locked) is
-    queued again. Returns False when there is nothing to queue (already done or being done).
+    queued again. When the broker is down the row is marked ``queue_failed_at`` (the page offers a
+    retry) instead of failing the request. Returns False when there is nothing to queue (already
+    done, or a worker holds it right now). Pressing twice queues twice at most, and the worker
+    runs a batch once (``run_import`` locks the row and checks its status).
     """
+    from menet_portal import background
+
     from .tasks import run_participant_import
 
     with transaction.atomic():
@@ -601,9 +606,34 @@ def queue_import(*, batch: ParticipantImport) -> bool:
             return False
         locked.status = ImportStatus.RUNNING
         locked.message = ""
-        locked.save(update_fields=["status", "message"])
-        transaction.on_commit(lambda: run_participant_import.delay(locked.pk))
-        return True
+        locked.queued_at, locked.queue_failed_at = timezone.now(), None
+        locked.save(update_fields=["status", "message", "queued_at", "queue_failed_at"])
+        background.publish_after_commit(run_participant_import, locked.pk, ParticipantImport)
+    locked.refresh_from_db(fields=["queue_failed_at"])
+    return locked.queue_failed_at is None
+
+
+def requeue_stale_imports(*, now=None) -> list[int]:
+    """The beat's pass: confirmed imports that are not being worked on and whose queueing failed, or
+    that were queued longer ago than ``STALE_WORK_REQUEUE_AFTER_MINUTES`` (a lost message, a dead
+    worker), are queued again. A worker running an import holds its row lock for the whole import:
+    those rows are skipped (``skip_locked``), so nothing runs twice."""
+    from menet_portal import background
+
+    from .tasks import run_participant_import
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            ParticipantImport.objects.select_for_update(skip_locked=True)
+            .filter(status=ImportStatus.RUNNING)
+            .filter(Q(queue_failed_at__isnull=False) | Q(queued_at__isnull=True) | Q(queued_at__lt=background.stale_before(now)))
+            .values_list("pk", flat=True)
+        )
+        ParticipantImport.objects.filter(pk__in=stale).update(queued_at=now, queue_failed_at=None)
+        for pk in stale:
+            background.publish_after_commit(run_participant_import, pk, ParticipantImport)
+    return stale
 
 
 def run_import(import_id: int) -> str:

@@ -290,6 +290,11 @@ class ParticipantImport(models.Model):
     waitlisted_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Handing the confirmed import to the workers: when it was last queued, and when queueing last
+    # failed (broker down). A failed one is shown as "not started" with a retry button, and the
+    # beat's requeue_stale_imports tries again (participants.imports).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    queue_failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("tömeges betöltés")
@@ -308,6 +313,11 @@ class ParticipantImport(models.Model):
     @property
     def event(self):
         return self.info_day if self.info_day_id else self.course
+
+    @property
+    def not_queued(self):
+        """Confirmed, but the background service could not be reached: nobody is working on it."""
+        return self.status == ImportStatus.RUNNING and self.queue_failed_at is not None
 
 
 class FormSubmission(models.Model):

@@ -15,3 +15,9 @@ def run_participant_import(import_id: int):
 def purge_stale_imports():
     """Nightly: stale uploads lose their personal data (idempotent)."""
     return imports.purge_stale_imports()
+
+
+@shared_task(ignore_result=True)
+def requeue_stale_imports():
+    """Periodic (beat): queue again confirmed imports whose queueing failed or whose worker is gone."""
+    return imports.requeue_stale_imports()

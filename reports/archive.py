@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,10 +63,55 @@ def request_report(*, kind: str, parameters: dict, user=None, run_now: bool | No
             generate(report_id=report.pk, raise_errors=True)
             report.refresh_from_db()
         else:
-            from .tasks import generate_report_task
-
-            transaction.on_commit(lambda: generate_report_task.delay(report.pk))
+            _queue(report)
+    if not run_now:
+        report.refresh_from_db(fields=["queue_failed_at"])
     return report
+
+
+def _queue(report: GeneratedReport) -> None:
+    """Hand the committed row to the workers; a broker that is down marks it (menet_portal.background)."""
+    from menet_portal import background
+
+    from .tasks import generate_report_task
+
+    GeneratedReport.objects.filter(pk=report.pk).update(queued_at=timezone.now(), queue_failed_at=None)
+    background.publish_after_commit(generate_report_task, report.pk, GeneratedReport)
+
+
+def retry_report(*, report: GeneratedReport) -> bool:
+    """The retry button: queue again a report whose queueing failed. Pressing twice is harmless
+    (the second press finds it queued; a second delivery finds it claimed or done)."""
+    with transaction.atomic():
+        locked = GeneratedReport.objects.select_for_update().get(pk=report.pk)
+        if not locked.not_queued:
+            return False
+        _queue(locked)
+    locked.refresh_from_db(fields=["queue_failed_at"])
+    return locked.queue_failed_at is None
+
+
+def requeue_stale_reports(*, now=None) -> list[int]:
+    """The beat's pass: queue again reports waiting for a worker whose queueing failed or that were
+    queued longer ago than ``STALE_WORK_REQUEUE_AFTER_MINUTES``, and running ones whose worker has
+    given no sign of life (``heartbeat_at``) for as long. ``generate`` claims a row by status and
+    heartbeat, so a report a live worker renders is not rendered a second time."""
+    from menet_portal import background
+
+    now = now or timezone.now()
+    cutoff = background.stale_before(now)
+    waiting = Q(status=ReportStatus.PENDING) & (
+        Q(queue_failed_at__isnull=False) | Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff)
+    )
+    abandoned = Q(status=ReportStatus.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff))
+    with transaction.atomic():
+        stale = list(
+            GeneratedReport.objects.select_for_update(skip_locked=True).filter(waiting | abandoned)
+            .values_list("pk", flat=True)
+        )
+        for pk in stale:
+            _queue(GeneratedReport(pk=pk))
+    return stale
 
 
 def _library_of(key, target):
@@ -89,17 +135,25 @@ def _title_of(kind, key, target):
 
 
 def _set_progress(report_id, value):
-    GeneratedReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(progress=min(int(value), 100))
+    GeneratedReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+        progress=min(int(value), 100), heartbeat_at=timezone.now()
+    )
 
 
 def generate(*, report_id: int, raise_errors: bool = False) -> GeneratedReport:
     """Render the archived row's report and store it. Safe to run twice: a done row is left as is."""
+    from menet_portal import background
+
     with transaction.atomic():
         report = GeneratedReport.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.DONE:
             return report
+        if (report.status == ReportStatus.RUNNING and report.heartbeat_at is not None
+                and report.heartbeat_at >= background.stale_before()):
+            return report  # a live worker is rendering it (a second delivery of the task)
         report.status, report.progress, report.error = ReportStatus.RUNNING, 5, ""
-        report.save(update_fields=["status", "progress", "error"])
+        report.heartbeat_at, report.queue_failed_at = timezone.now(), None
+        report.save(update_fields=["status", "progress", "error", "heartbeat_at", "queue_failed_at"])
     try:
         key, target = documents.resolve_target(report.kind, report.parameters, None)
         progress = lambda value: _set_progress(report.pk, value)  # noqa: E731

@@ -10,6 +10,7 @@ urlpatterns = [
     path("archivum/", views.archive_list, name="archive"),
     path("archivum/<int:pk>/", views.detail, name="detail"),
     path("archivum/<int:pk>/allapot/", views.status, name="status"),
+    path("archivum/<int:pk>/ujraprobalas/", views.retry, name="retry"),
     path("archivum/<int:pk>/letoltes/", views.download, name="download"),
     path("archivum/<int:pk>/veglegesites/", views.finalise, name="finalise"),
     path("archivum/<int:pk>/torles/", views.delete, name="delete"),

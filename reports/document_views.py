@@ -100,6 +100,7 @@ def detail(request, pk):
     report = get_object_or_404(scope.generated_reports_for(request.user), pk=pk)
     return render(request, "reports/documents/detail.html", {
         "report": report, "is_staff": user_has_role(request.user, (Role.STAFF,)),
+        "can_retry": user_has_role(request.user, GENERATORS),
     })
 
 
@@ -113,7 +114,23 @@ def status(request, pk):
         "progress": report.progress,
         "error": report.error,
         "download_url": reverse("report_documents:download", args=[report.pk]) if report.is_done else None,
+        # False when nobody will work on it until someone retries (the broker was down): stop polling.
+        "queued": not report.not_queued,
     })
+
+
+@role_required(*GENERATORS)
+@require_POST
+def retry(request, pk):
+    """Queue again a report whose queueing failed (the background service was down)."""
+    report = get_object_or_404(scope.generated_reports_for(request.user), pk=pk)
+    if archive.retry_report(report=report):
+        messages.success(request, _("A jelentés újra sorba került; az oldal magától frissül."))
+    else:
+        report.refresh_from_db()
+        if report.not_queued:
+            messages.error(request, _("A háttérszolgáltatás még mindig nem érhető el. Próbálja újra néhány perc múlva."))
+    return redirect("report_documents:detail", pk=report.pk)
 
 
 @role_required(*READERS)

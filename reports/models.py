@@ -84,6 +84,12 @@ class GeneratedReport(models.Model):
     created_at = models.DateTimeField(_("készült"), auto_now_add=True)
     finished_at = models.DateTimeField(_("elkészült"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("véglegesítve"), null=True, blank=True)
+    # Background rendering: when the row was last handed to the workers, when that failed (broker
+    # down: the page offers a retry, the beat's requeue_stale_reports tries again), and the running
+    # worker's last sign of life (a running row without one for a while is taken over).
+    queued_at = models.DateTimeField(_("sorba állítva"), null=True, blank=True)
+    queue_failed_at = models.DateTimeField(_("sorba állítás sikertelen"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("utolsó életjel"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("véglegesítette"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -122,6 +128,11 @@ class GeneratedReport(models.Model):
     @property
     def is_done(self):
         return self.status == ReportStatus.DONE
+
+    @property
+    def not_queued(self):
+        """Waiting for a worker, but the background service could not be reached."""
+        return self.status == ReportStatus.PENDING and self.queue_failed_at is not None
 
     @property
     def download_name(self):

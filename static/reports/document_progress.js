@@ -10,7 +10,8 @@
       bar.textContent = s.progress + "%";
       bar.parentElement.setAttribute("aria-valuenow", s.progress);
       document.getElementById("report-status-label").textContent = s.status_label;
-      if (s.status === "done" || s.status === "failed") { window.location.reload(); return; }
+      // Done, failed, or not queued at all (the background service was down): the page says which.
+      if (s.status === "done" || s.status === "failed" || s.queued === false) { window.location.reload(); return; }
       setTimeout(poll, 1000);
     }).catch(function () { setTimeout(poll, 3000); });
   }
