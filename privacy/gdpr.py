@@ -42,10 +42,61 @@ def _history(participant) -> list[dict]:
     return rows
 
 
+def _signatures(registration_ids) -> dict:
+    """The person's own signatures collected on the tablet (evidence app), per registration."""
+    from evidence.models import AttendanceSignature
+
+    found = {}
+    for sig in (AttendanceSignature.objects.filter(attendance__registration_id__in=registration_ids)
+                .select_related("attendance__session", "collected_by").order_by("signed_at", "pk")):
+        attendance = sig.attendance
+        found.setdefault(attendance.registration_id, []).append({
+            "session": attendance.session.number if attendance.session_id else None,
+            "signed_at": _iso(sig.signed_at),
+            "collected_by": (sig.collected_by.get_full_name() or sig.collected_by.username) if sig.collected_by_id else None,
+            "svg": sig.svg,
+        })
+    return found
+
+
+def _certificates(registration_ids) -> dict:
+    from public_site.models import Certificate
+
+    return {c.registration_id: {
+        "code": c.code, "holder_name": c.holder_name, "holder_birth_year": c.holder_birth_year,
+        "holder_settlement": c.holder_settlement, "course_title": c.course_title, "site_name": c.site_name,
+        "hours": str(c.hours), "issued_on": _iso(c.issued_on), "revoked_at": _iso(c.revoked_at),
+        "revoke_reason": c.revoke_reason,
+    } for c in Certificate.objects.filter(registration_id__in=registration_ids)}
+
+
+def _scanned_sheets(registrations) -> list[dict]:
+    """Scanned signed paper sheets of the registers the person is on (their name and signature may
+    be on the paper). A reference only: the scan shows other people too, staff hand it out on request."""
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from evidence.models import ScannedSheet
+    from reports.models import ReportKind
+    from trainings.models import Session
+
+    info_days = [r.info_day_id for r in registrations if r.info_day_id]
+    sessions = list(Session.objects.filter(course_id__in=[r.course_id for r in registrations if r.course_id])
+                    .values_list("pk", flat=True))
+    if not info_days and not sessions:
+        return []
+    where = Q(report__parameters__info_day__in=info_days) | Q(report__parameters__session__in=sessions)
+    return [{
+        "sheet": s.report.title, "report_id": s.report_id, "uploaded_at": _iso(s.uploaded_at), "sha256": s.sha256,
+        "link": reverse("report_documents:detail", args=[s.report_id]),
+    } for s in ScannedSheet.objects.filter(where, report__kind=ReportKind.ATTENDANCE)
+        .select_related("report").order_by("uploaded_at", "pk")]
+
+
 def export_person(participant) -> dict:
-    """Everything held about ``participant``: person, organisation, registrations with attendance
-    and learning progress, consent with the notice version, outbox messages, and the history of
-    their record. Plain JSON types only."""
+    """Everything held about ``participant``: person, organisation, registrations with attendance,
+    learning progress, tablet signatures and certificate, the scanned sheets they are on, consent
+    with the notice version, outbox messages, and the history of their record. Plain JSON types only."""
     from menet_portal.notifications.models import OutboxMessage
     from participants.models import Registration
     from trainings.models import Attendance, LessonProgress, MaterialLink, QuizAttempt
@@ -72,6 +123,9 @@ def export_person(participant) -> dict:
         links.setdefault(link.registration_id, []).append({
             "issued_at": _iso(link.created_at), "expires_at": _iso(link.expires_at),
             "revoked_at": _iso(link.revoked_at), "last_used_at": _iso(link.last_used_at)})
+    signatures = _signatures(ids)
+    certificates = _certificates(ids)
+    scans = _scanned_sheets(registrations)
     messages = OutboxMessage.objects.filter(registration_id__in=ids)
     if participant.email:
         from django.db.models import Q
@@ -102,7 +156,12 @@ def export_person(participant) -> dict:
             "cancelled_at": _iso(r.cancelled_at), "cancel_reason": r.cancel_reason,
             "attendance": attendance.get(r.pk, []), "learning_progress": progress.get(r.pk, []),
             "quiz_attempts": quizzes.get(r.pk, []), "material_links": links.get(r.pk, []),
+            "signatures": signatures.get(r.pk, []), "certificate": certificates.get(r.pk),
         } for r in registrations],
+        "scanned_sheets": scans,
+        # The links in e-mails (opt-in confirmation, personal page) are signed, not stored: the
+        # portal keeps no token of them. Rate-limit counters keep only keyed hashes.
+        "stored_tokens": [],
         "messages": [{
             "kind": m.kind, "kind_label": m.get_kind_display(), "recipient": m.recipient, "status": m.status,
             "status_label": m.get_status_display(), "due_at": _iso(m.due_at), "sent_at": _iso(m.sent_at),

@@ -346,13 +346,34 @@ def scrub_history(participant: Participant, *, values: dict | None = None, regis
         cancel_reason=SCRUBBED)
 
 
+def _scrub_evidence_and_public(participant, *, values, registration_ids, old_email) -> None:
+    """The person's tablet signatures are deleted (the attendance they sign stays: the figures count
+    attendance, not signatures); their certificates keep code, course and dates but lose name, birth
+    year and settlement, in the rows and in the certificates' history; rate-limit counters keyed by
+    their e-mail go. Scanned paper sheets show many people and cannot be cut: they stay as evidence
+    for the funder (docs/privacy.md)."""
+    from evidence.models import AttendanceSignature
+    from public_site.models import Certificate, RateLimitHit
+    from public_site.ratelimit import hashed
+
+    AttendanceSignature.objects.filter(attendance__registration_id__in=registration_ids).delete()
+    holder = {"holder_name": f"{values['family_name']} {values['given_name']}",
+              "holder_birth_year": None, "holder_settlement": ""}
+    certificate_ids = list(Certificate.objects.filter(registration_id__in=registration_ids).values_list("pk", flat=True))
+    Certificate.objects.filter(pk__in=certificate_ids).update(**holder)
+    Certificate.history.filter(id__in=certificate_ids).update(**holder)
+    if old_email:
+        RateLimitHit.objects.filter(key=hashed(old_email)).delete()
+
+
 def anonymise_participant(*, participant: Participant, reason: str, anonymised_by=None) -> Participant:
     """Replace the person's personal data for good, keeping every dashboard figure as it was.
 
     The person's own fields are replaced (``_anonymous_values``), every simple-history row of
     them is scrubbed the same way, cancel reasons (free text) are blanked in the rows and in
     their history, the outbox rows about them lose recipient and content, material links are
-    revoked, open duplicate cases are closed. Registrations, attendance and learning progress
+    revoked, tablet signatures deleted, certificates lose the holder's name, birth year and
+    settlement (``_scrub_evidence_and_public``), open duplicate cases are closed. Registrations, attendance and learning progress
     stay (the indicators count them), now pointing at nobody. ``anonymised_at`` is set and the
     person is never recognised again. Staff (with the reason of the request) or the retention job.
     """
@@ -383,6 +404,7 @@ def anonymise_participant(*, participant: Participant, reason: str, anonymised_b
             OutboxMessage.objects.filter(pk=message.pk).update(
                 recipient=f"anonimizalt-{message.pk}@anonim.invalid", context={}, last_error="")
         MaterialLink.objects.filter(registration_id__in=registration_ids, revoked_at__isnull=True).update(revoked_at=now)
+        _scrub_evidence_and_public(participant, values=values, registration_ids=registration_ids, old_email=old_email)
         for name, value in values.items():
             setattr(participant, name, value)
         participant.anonymised_at = now
