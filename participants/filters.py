@@ -5,10 +5,13 @@ The event choices come from the user's scope, so another library's event is not 
 the views answer such an id with 404 before filtering.
 """
 
+import re
+
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat
+
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Concat, Replace
 from django.utils.translation import gettext_lazy as _
 
 from menet_portal.scope import courses_for, info_days_for
@@ -26,15 +29,38 @@ def _courses(request):
     return courses_for(request.user).order_by("title") if request else courses_for(None)
 
 
+MIN_SEARCH_DIGITS = 6  # fewer digits (a birth year, a house number) would match too many phones
+
+
+def _without(expression, *characters):
+    for character in characters:
+        expression = Replace(expression, Value(character), Value(""))
+    return expression
+
+
 def name_search(queryset, prefix, value):
-    """Family or given name, e-mail, or the full name in Hungarian order ("Kovács Anna")."""
+    """Family or given name, e-mail, the full name in Hungarian order ("Kovács Anna"), the
+    organisation's name, and — when the text has at least 6 digits — the phone number and the
+    tax number however they are written ("06 30 123 4567", "+36301234567"; "12345678-1-12",
+    "12345678112"). The queryset is the user's scope, so the search never reaches beyond it."""
     value = " ".join(value.split())
     if not value:
         return queryset
     full = Concat(f"{prefix}family_name", Value(" "), f"{prefix}given_name")
-    return queryset.alias(_full_name=full).filter(
+    condition = (
         Q(_full_name__icontains=value) | Q(**{f"{prefix}email__icontains": value})
+        | Q(**{f"{prefix}organisation__name__icontains": value})
     )
+    queryset = queryset.alias(_full_name=full)
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= MIN_SEARCH_DIGITS:
+        phone_digits = digits[2:] if digits.startswith(("06", "36")) else digits  # the stored number is +36 …
+        queryset = queryset.alias(
+            _phone_digits=_without(F(f"{prefix}phone"), " ", "+", "-", "/"),
+            _tax_digits=_without(F(f"{prefix}organisation__tax_number"), "-", " "),
+        )
+        condition |= Q(_phone_digits__contains=phone_digits) | Q(_tax_digits__startswith=digits)
+    return queryset.filter(condition)
 
 
 class _BaseFilter(django_filters.FilterSet):
@@ -43,7 +69,8 @@ class _BaseFilter(django_filters.FilterSet):
     )
     course = django_filters.ModelChoiceFilter(label=_("Képzés"), queryset=_courses, method="filter_event")
     status = django_filters.ChoiceFilter(label=_("Állapot"), choices=RegistrationStatus.choices, method="filter_event")
-    q = django_filters.CharFilter(label=_("Név vagy e-mail"), method="filter_name")
+    q = django_filters.CharFilter(label=_("Keresés"), method="filter_name", widget=forms.TextInput(
+        attrs={"placeholder": _("név, e-mail, telefon, szervezet, adószám"), "type": "search"}))
 
     def filter_event(self, queryset, name, value):
         return queryset  # applied together in filter_queryset

@@ -232,3 +232,36 @@ class ImportUploadForm(forms.Form):
             raise ValidationError(_("Csak CSV vagy XLSX fájl tölthető fel."))
         return upload
 
+
+
+class BulkRegistrationForm(forms.Form):
+    """What to do with the registrations ticked on the list (the ids come separately, checked
+    against the user's scope by the view)."""
+
+    ACTIONS = [
+        ("", _("– válasszon –")),
+        ("cancel", _("Lemondás")),
+        ("move", _("Áthelyezés másik eseményre")),
+        ("csv", _("Letöltés (CSV)")),
+        ("xlsx", _("Letöltés (Excel)")),
+    ]
+    action = forms.ChoiceField(label=_("Művelet a kijelöltekkel"), choices=ACTIONS,
+                               error_messages={"required": _("Válassza ki, mit tegyünk a kijelöltekkel.")})
+    reason = forms.CharField(label=_("A lemondás oka"), max_length=300, required=False)
+    to_event = forms.ChoiceField(label=_("Cél esemény"), required=False)
+
+    def __init__(self, *args, event_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_event"].choices = [("", "---------"), *event_choices]
+        for field in self.fields.values():
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs["class"] = css
+            field.widget.attrs["form"] = "bulk-form"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "cancel" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("A lemondáshoz adja meg a lemondás okát."))
+        if data.get("action") == "move" and not data.get("to_event"):
+            self.add_error("to_event", _("Az áthelyezéshez válassza ki a cél eseményt."))
+        return data

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import F, Min, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from events.models import EventStatus
 from events.selectors import with_registration_counts
-from menet_portal.db import hungarian_name_order
+from menet_portal.db import HungarianCollate, hungarian_name_order
 from menet_portal.scope import courses_for, info_days_for, participants_for, registrations_for
 from trainings.models import Session
 
@@ -75,6 +75,25 @@ def resolve_event(user, value: str):
     if kind == "course":
         return get_object_or_404(courses_for(user), pk=pk)
     raise Http404
+
+
+# Sortable columns of the lists (menet_portal/ordering.py): ?rendezes=key or -key.
+PARTICIPANT_SORTS = {
+    "nev": hungarian_name_order(),
+    "szuletesi_ev": ["birth_year", *hungarian_name_order()],
+    "telepules": [HungarianCollate("settlement").asc(), *hungarian_name_order()],
+    "celcsoport": ["target_group", *hungarian_name_order()],
+    "szervezet": [HungarianCollate("organisation__name").asc(nulls_last=True), *hungarian_name_order()],
+}
+REGISTRATION_SORTS = {
+    "nev": [*hungarian_name_order("participant__"), "created_at"],
+    "celcsoport": ["participant__target_group", *hungarian_name_order("participant__")],
+    "esemeny": [F("info_day__date").asc(nulls_last=True), HungarianCollate("course__title").asc(nulls_last=True),
+                *hungarian_name_order("participant__")],
+    "allapot": ["status", *hungarian_name_order("participant__")],
+    "jelentkezes_ideje": ["created_at"],
+    "forras": ["source", *hungarian_name_order("participant__")],
+}
 
 
 def participant_list(user):

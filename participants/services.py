@@ -929,3 +929,59 @@ def register_many(*, participants: list[Participant], event, source: str = Regis
                       else RegistrationChange.WAITLISTED)
             registration_changed.send(sender=Registration, registration=registration, change=change)
         return registrations
+
+
+# --- Bulk actions on selected registrations (the registration list) ----------------------------
+
+@dataclass
+class BulkOutcome:
+    """What happened to one selected registration, in a sentence for the coordinator."""
+
+    registration: Registration
+    done: bool
+    message: str
+
+
+def _promoted_text(promoted) -> str:
+    if not promoted:
+        return ""
+    return " " + _("A felszabadult helyre került: %(names)s.") % {
+        "names": ", ".join(p.participant.full_name for p in promoted)}
+
+
+def cancel_registrations(*, registrations, reason: str, cancelled_by=None) -> list[BulkOutcome]:
+    """Cancel each registration with the same reason (``cancel_registration`` one by one: each
+    freed place promotes the first waiting as usual). One row's refusal (already cancelled —
+    also a second submit of the same form) does not stop the others."""
+    if not reason.strip():
+        raise RegistrationError(_("Adja meg a lemondás okát."))
+    outcomes = []
+    for registration in registrations:
+        try:
+            promoted = cancel_registration(registration=registration, reason=reason, cancelled_by=cancelled_by)
+        except RegistrationError as exc:
+            outcomes.append(BulkOutcome(registration, False, _("Nem mondtuk le: %(reason)s") % {"reason": exc}))
+        else:
+            outcomes.append(BulkOutcome(registration, True, _("Lemondva.") + _promoted_text(promoted)))
+    return outcomes
+
+
+def move_registrations(*, registrations, to_event, moved_by=None) -> list[BulkOutcome]:
+    """Move each registration to ``to_event`` through ``move_registration`` (capacity: free places
+    first, then the target's waiting list in the order of the selection). Each row all or nothing;
+    a refused row (already there, cancelled, event closed) is reported and the others go on."""
+    outcomes = []
+    for registration in registrations:
+        try:
+            result = move_registration(registration=registration, to_event=to_event, moved_by=moved_by)
+        except RegistrationError as exc:
+            outcomes.append(BulkOutcome(registration, False, _("Nem helyeztük át: %(reason)s") % {"reason": exc}))
+            continue
+        new = result.registration
+        if new.status == RegistrationStatus.WAITLISTED:
+            text = _("Áthelyezve, de a cél esemény betelt: várólistára került (%(n)s. hely).") % {
+                "n": queue_position(new) or "?"}
+        else:
+            text = _("Áthelyezve, helyet kapott.")
+        outcomes.append(BulkOutcome(new, True, text + _promoted_text(result.promoted)))
+    return outcomes

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.participant_detail, name="participant_detail"),
     path("<int:pk>/modositas/", views.participant_edit, name="participant_edit"),
     path("jelentkezesek/", views.registration_list, name="registration_list"),
+    path("jelentkezesek/kijeloltek/", views.registration_bulk, name="registration_bulk"),
     path("jelentkezesek/<int:pk>/lemondas/", views.registration_cancel, name="registration_cancel"),
 ]
 urlpatterns += [

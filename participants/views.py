@@ -9,13 +9,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, QueryDict
+from django.views.decorators.http import require_POST
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from menet_portal.exports import EXPORT_FORMATS, Column, export_response
 from menet_portal.models import Role
+from menet_portal.ordering import sort_queryset
 from menet_portal.permissions import role_required
 from menet_portal.scope import courses_for, info_days_for, participants_for, registrations_for
 from privacy.models import AccessAction
@@ -23,7 +25,10 @@ from privacy.services import log_access
 
 from . import imports, selectors, services
 from .filters import ParticipantFilter, RegistrationFilter
-from .forms import CancelRegistrationForm, EventChoiceForm, ImportUploadForm, ParticipantEditForm, RegistrationForm
+from .forms import (
+    BulkRegistrationForm, CancelRegistrationForm, EventChoiceForm, ImportUploadForm, ParticipantEditForm,
+    RegistrationForm,
+)
 from .models import ImportStatus, ParticipantImport, RegistrationSource, RegistrationStatus
 
 WORKSPACE_ROLES = (Role.STAFF, Role.COORDINATOR)
@@ -116,12 +121,14 @@ def participant_list(request):
     fmt = _export_format(request)
     filterset = ParticipantFilter(request.GET, queryset=selectors.participant_list(request.user), request=request)
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    queryset, sort = sort_queryset(request, queryset, selectors.PARTICIPANT_SORTS)
     if fmt:
         log_access(user=request.user, action=AccessAction.EXPORT, participants=queryset,
                    description=_("résztvevőlista (%(format)s)") % {"format": fmt}, request=request)
         return export_response(queryset.iterator(chunk_size=2000), PARTICIPANT_COLUMNS, "resztvevok", fmt)
     return render(request, "participants/participant_list.html", {
         "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
+        "sort": sort,
     })
 
 
@@ -133,6 +140,7 @@ def registration_list(request):
         request.GET, queryset=selectors.registration_list(request.user), request=request
     )
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    queryset, sort = sort_queryset(request, queryset, selectors.REGISTRATION_SORTS)
     if fmt:
         log_access(user=request.user, action=AccessAction.EXPORT,
                    participants=list(queryset.values_list("participant_id", flat=True).distinct()),
@@ -140,6 +148,8 @@ def registration_list(request):
         return export_response(queryset.iterator(chunk_size=2000), REGISTRATION_COLUMNS, "jelentkezesek", fmt)
     return render(request, "participants/registration_list.html", {
         "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
+        "sort": sort, "bulk_form": BulkRegistrationForm(event_choices=selectors.event_choices(request.user)),
+        "bulk_report": request.session.pop(BULK_REPORT_KEY, None), "form_token": services.new_form_token(),
     })
 
 
@@ -311,6 +321,86 @@ def registration_cancel(request, pk):
                             f"{registration.event.pk}")
     return render(request, "participants/registration_cancel.html", {"registration": registration, "form": form})
 
+
+
+# --- bulk actions on the registration list ------------------------------------------------------
+
+BULK_REPORT_KEY = "participants_bulk_report"
+
+
+def _bulk_back(request):
+    """The registration list with the filters and sort the selection was made under."""
+    query = (request.POST.get("back") or "").lstrip("?")
+    params = QueryDict(query, mutable=True)
+    for name in ("page", "format"):
+        params.pop(name, None)
+    url = reverse("participants:registration_list")
+    return f"{url}?{params.urlencode()}" if params else url
+
+
+@require_POST
+@role_required(*WORKSPACE_ROLES)
+def registration_bulk(request):
+    """Cancel, move or export the registrations ticked on the list.
+
+    Every id must be in the user's scope: a selection naming another library's registration (a
+    forged id) changes nothing. Cancelling and moving go through the services row by row
+    (``services.cancel_registrations`` / ``move_registrations``: waiting-list promotion and the
+    capacity rule as always); the outcome of each row is shown on the list. A second submit of
+    the same form (form token) shows the first one's result instead of acting again.
+    """
+    back = _bulk_back(request)
+    form = BulkRegistrationForm(request.POST, event_choices=selectors.event_choices(request.user))
+    raw_ids = request.POST.getlist("ids")
+    if not raw_ids:
+        messages.error(request, _("Nem jelölt ki egyetlen jelentkezést sem."))
+        return redirect(back)
+    if not all(value.isdigit() for value in raw_ids):
+        raise Http404
+    ids = {int(value) for value in raw_ids}
+    registrations = list(
+        selectors.registration_list(request.user).filter(pk__in=ids).order_by("created_at", "id"))
+    if len(registrations) != len(ids):
+        messages.error(request, _(
+            "A kijelölésben olyan jelentkezés is van, amely nem található vagy nem az Ön könyvtáráé. "
+            "Nem változtattunk semmit."))
+        return redirect(back)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    action = form.cleaned_data["action"]
+    if action in EXPORT_FORMATS:
+        log_access(user=request.user, action=AccessAction.EXPORT,
+                   participants=list({r.participant_id for r in registrations}),
+                   description=_("kijelölt jelentkezések (%(format)s)") % {"format": action}, request=request)
+        in_name_order = selectors.registration_list(request.user).filter(pk__in=ids)
+        return export_response(in_name_order, REGISTRATION_COLUMNS, "jelentkezesek-kijeloles", action)
+    try:
+        with transaction.atomic():
+            submission = services.claim_form_token(token=request.POST.get("form_token"), user=request.user)
+            if action == "cancel":
+                outcomes = services.cancel_registrations(
+                    registrations=registrations, reason=form.cleaned_data["reason"], cancelled_by=request.user)
+                title, params = _("Lemondás: %(done)s / %(total)s jelentkezés"), {}
+            else:
+                target = selectors.resolve_event(request.user, form.cleaned_data["to_event"])
+                outcomes = services.move_registrations(
+                    registrations=registrations, to_event=target, moved_by=request.user)
+                title = _("Áthelyezés ide: %(event)s – %(done)s / %(total)s jelentkezés")
+                params = {"event": str(target)}
+            services.finish_form_token(submission, back)
+    except services.AlreadySubmitted as exc:
+        messages.info(request, str(exc))
+        return redirect(exc.result_url)
+    done = sum(1 for outcome in outcomes if outcome.done)
+    request.session[BULK_REPORT_KEY] = {
+        "title": title % {"done": done, "total": len(outcomes), **params},
+        "rows": [{"name": o.registration.participant.full_name, "event": str(o.registration.event),
+                  "done": o.done, "message": o.message} for o in outcomes],
+    }
+    return redirect(back)
 
 
 # --- bulk import ------------------------------------------------------------------------------
