@@ -31,12 +31,18 @@ REGION_OUTLINES = {
                    (19.0, 45.95), "M", (18.95, 46.4), "H"],
 }
 
-# Where the label of a region goes.
+# Where the label of a region goes (the centre of its two lines), clear of the venue markers.
 REGION_LABELS = {
-    "Nyugat-Dunántúl": (16.75, 47.55), "Közép-Dunántúl": (18.1, 47.45), "Dél-Dunántúl": (17.9, 46.3),
-    "Közép-Magyarország": (19.35, 47.7), "Észak-Magyarország": (20.6, 48.2), "Észak-Alföld": (21.5, 47.55),
-    "Dél-Alföld": (20.2, 46.5),
+    "Nyugat-Dunántúl": (16.85, 47.6), "Közép-Dunántúl": (18.25, 47.5), "Dél-Dunántúl": (17.65, 46.45),
+    "Közép-Magyarország": (19.4, 47.78), "Észak-Magyarország": (20.75, 48.3), "Észak-Alföld": (21.0, 47.32),
+    "Dél-Alföld": (20.25, 46.6),
 }
+# Sizes in the SVG's own units (the map is 530 wide; on a 390 px phone it is drawn ≈ 350 px wide,
+# so 14 units are ≈ 9 px there, the smallest that still reads; the list beside it is the full text).
+LABEL_FONT = 14
+LABEL_LINE = 15
+MARKER_RADIUS = 12
+MARKER_FONT = 14
 
 # Settlements of the programme's libraries; a venue elsewhere is drawn at its region's label.
 SETTLEMENTS = {
@@ -67,6 +73,21 @@ class MapRegion:
     fill: str
     label_x: float
     label_y: float
+
+    @property
+    def label_lines(self) -> list[tuple[str, float]]:
+        """The name on two lines, split after the hyphen ("Közép-" / "Magyarország"), with the
+        baseline of each: a one-line label of the long names ran over the neighbours' borders."""
+        head, sep, tail = self.name.partition("-")
+        lines = [head + sep, tail] if sep else [self.name]
+        first = self.label_y - (len(lines) - 1) * LABEL_LINE / 2 + LABEL_FONT * 0.35
+        return [(text, round(first + i * LABEL_LINE, 1)) for i, text in enumerate(lines)]
+
+    def label_box(self) -> tuple[float, float, float, float]:
+        """Roughly where the label's ink is (x0, y0, x1, y1): DejaVu Sans averages ≈ 0.6 em a letter."""
+        lines = self.label_lines
+        half = max(len(text) for text, _y in lines) * LABEL_FONT * 0.6 / 2
+        return (self.label_x - half, lines[0][1] - LABEL_FONT * 0.8, self.label_x + half, lines[-1][1] + LABEL_FONT * 0.2)
 
 
 @dataclass

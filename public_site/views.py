@@ -41,7 +41,8 @@ def info_day_list(request):
     days = selectors.info_days(programme)
     context.update(
         info_days=days, map_regions=regions_map.regions(), map_venues=regions_map.venues(days),
-        map_width=regions_map.WIDTH, map_height=regions_map.HEIGHT,
+        map_width=regions_map.WIDTH, map_height=regions_map.HEIGHT, label_font=regions_map.LABEL_FONT,
+        marker_radius=regions_map.MARKER_RADIUS, marker_font=regions_map.MARKER_FONT,
     )
     return render(request, "public/info_day_list.html", context)
 

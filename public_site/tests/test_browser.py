@@ -114,12 +114,23 @@ def test_every_public_page_passes_axe_and_fits_the_screen(live_server, chromium,
     registration = trainee(done)
     attend_all(registration, sessions)
     cert = certificates.issue_certificate(registration=registration)
+    from public_site import tokens
+    from trainings.services import issue_material_link
+
+    issue_material_link(registration=registration)
+    expired = Registration.objects.create(
+        participant=registration.participant, info_day=day, status=RegistrationStatus.CANCELLED,
+        source="self_service", cancelled_at=timezone.now(), cancel_reason="Nem erősítették meg a jelentkezést.")
+    personal = tokens.personal_token(registration.participant)
     pages = {
         "programme": "/", "info-days": "/informacios-napok/", "info-day": f"/informacios-napok/{day.pk}/",
         "courses": "/kepzo-intezmenyek/", "course": f"/kepzo-intezmenyek/{course.pk}/",
         "privacy": "/adatkezelesi-tajekoztato/", "accessibility": "/akadalymentessegi-nyilatkozat/",
         "certificate-lookup": "/tanusitvany/", "certificate": f"/tanusitvany/{cert.code}/",
         "certificate-unknown": "/tanusitvany/AAAA-BBBB-CCCC-DDDD/",
+        "personal": f"/sajat-oldal/{personal}/",
+        "confirm-expired": f"/jelentkezes/megerosites/{tokens.opt_in_token(expired)}/",
+        "bad-link": f"/sajat-oldal/{personal[:-3]}xyz/",
     }
     context = chromium.new_context(locale="hu-HU", viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -161,4 +172,37 @@ def test_public_pages_at_200_percent_zoom_keep_working(live_server, chromium, pr
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
     assert page.locator("a[href='#main']").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_region_map_with_the_seven_venues_reads_at_every_width(live_server, chromium, artifacts_dir, width):
+    """The real programme's 7 venues: in the browser's own layout no region label touches a
+    marker or another label, and every marker lies inside the drawing."""
+    from events.programme_seed import seed_programme
+
+    seed_programme()
+    context = chromium.new_context(locale="hu-HU", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/informacios-napok/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".region-map circle").count() == 7
+    boxes = page.evaluate("""() => {
+        const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+        const svg = document.querySelector('.region-map svg');
+        return {svg: box(svg),
+                labels: [...svg.querySelectorAll(':scope > text')].map(box),
+                markers: [...svg.querySelectorAll('g circle')].map(box)};
+    }""")
+    overlap = lambda a, b: a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]  # noqa: E731
+    labels, markers, svg = boxes["labels"], boxes["markers"], boxes["svg"]
+    assert len(labels) == 7
+    for i, label in enumerate(labels):
+        assert not any(overlap(label, m) for m in markers), (i, label)
+        assert not any(overlap(label, other) for other in labels[i + 1:]), (i, label)
+    for m in markers:
+        assert svg[0] <= m[0] and m[2] <= svg[2] and svg[1] <= m[1] and m[3] <= svg[3]
+    assert _no_horizontal_scroll(page)
+    page.locator(".region-map").screenshot(path=os.path.join(artifacts_dir, f"public-map-{width}.png"))
+    page.screenshot(path=os.path.join(artifacts_dir, f"public-info-days-seeded-{width}.png"), full_page=True)
     context.close()

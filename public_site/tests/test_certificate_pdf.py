@@ -65,3 +65,58 @@ def test_personal_page_downloads_only_the_persons_own_certificate(client, comple
     other = trainee(completed.course)
     foreign = client.get(reverse("public:personal_certificate", kwargs={"token": token, "pk": other.pk}))
     assert foreign.status_code == 404
+
+
+MM = 96 / 25.4  # CSS px per millimetre (WeasyPrint lays out in CSS px)
+
+
+def _boxes(html):
+    """The laid-out boxes of the first page, by class: {class: (top, bottom, left, right)} in mm."""
+    from weasyprint import HTML
+
+    from reports.documents.fetcher import StaticFilesOnlyFetcher
+    from reports.documents.rendering import static_base_url
+
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=StaticFilesOnlyFetcher()).render()
+    def walk(box):
+        yield box
+        inner = getattr(box, "_box", None)  # an absolutely placed box sits behind a placeholder
+        for child in ([inner] if inner is not None else getattr(box, "children", [])):
+            yield from walk(child)
+
+    found = {}
+    for box in walk(document.pages[0]._page_box):
+        element = getattr(box, "element", None)
+        if element is None or not str(getattr(box, "element_tag", "")).endswith(("div", "svg")):
+            continue
+        names = (element.get("class") or "").split()
+        for name in names:
+            if name not in found and hasattr(box, "margin_height"):
+                top = box.position_y
+                found[name] = (top / MM, (top + box.margin_height()) / MM,
+                               box.position_x / MM, (box.position_x + box.margin_width()) / MM)
+    return found, len(document.pages)
+
+
+@pytest.mark.parametrize("title", ["Ügyintézés a neten", "Elektronikus ügyintézés kezdőknek és haladóknak: "
+                                   "Ügyfélkapu+, DÁP, eSZJA, EESZT és a cégkapu a mindennapokban"])
+def test_qr_sits_in_its_own_box_clear_of_the_signatures_and_scans_at_low_resolution(completed, tmp_path, title):
+    completed.course.title = title
+    completed.course.save()
+    spec = KINDS[ReportKind.CERTIFICATE].build("registration", completed)
+    html = spec.html()
+    boxes, pages = _boxes(html)
+    assert pages == 1
+    qr_top, qr_bottom, qr_left, qr_right = boxes["qr-code"]
+    assert qr_bottom - qr_top >= 29 and qr_right - qr_left >= 29  # ≈ 0.7 mm a module: a phone reads it
+    assert qr_top >= boxes["signatures"][1] + 10  # a clear gap below the signature lines
+    assert qr_bottom <= boxes["support-block"][0]  # above the support block, not on it
+    pdf = html_to_pdf(html).content
+    source = tmp_path / "c.pdf"
+    source.write_bytes(pdf)
+    # 100 dpi is about what a phone photo of a printed page gives the decoder.
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(source), str(tmp_path / "low")], check=True)
+    (image,) = tmp_path.glob("low*.png")
+    result = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
+                            capture_output=True, text=True)
+    assert result.stdout.split() == [certificates.verification_url(completed.certificate)]
