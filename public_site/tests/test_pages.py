@@ -166,3 +166,17 @@ def test_event_and_personal_pages_show_the_support_block_of_their_own_programme(
         assert other.grant_number in html or info_day.programme.grant_number in html
     html = client.get(reverse("public:info_day", kwargs={"pk": info_day.pk})).content.decode()
     assert info_day.programme.grant_number in html and other.grant_number not in html
+
+
+def test_personal_page_lists_the_course_sessions_and_offers_no_calendar_for_a_cancelled_place(client, info_day, course):
+    from public_site import tokens
+
+    person = RegistrationFactory(info_day=None, course=course).participant
+    gone = RegistrationFactory(info_day=info_day, participant=person)
+    cancel_registration(registration=gone, reason="Mégsem ér rá.")
+    html = client.get(reverse("public:personal", kwargs={"token": tokens.personal_token(person)})).content.decode()
+    for session in course.sessions.all():
+        assert timezone.localtime(session.starts_at).strftime("%H:%M") in html
+    assert html.count("<li class=\"session\">") == 4
+    assert reverse("public:course_ics", kwargs={"pk": course.pk}) in html
+    assert reverse("public:info_day_ics", kwargs={"pk": info_day.pk}) not in html  # cancelled: nothing to add
