@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "programme_setup",
     "evidence",
     "feedback",
+    "plan",
 ]
 
 MIDDLEWARE = [

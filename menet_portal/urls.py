@@ -28,6 +28,7 @@ urlpatterns = [
     path("kepzesek/", include("trainings.urls")),
     path("resztvevok/", include("participants.urls")),
     path("jelentesek/dokumentumok/", include("reports.document_urls")),
+    path("jelentesek/terv/", include("plan.urls")),
     path("jelentesek/", include("reports.urls")),
     path("ertesitesek/", include("menet_portal.notifications.urls")),
     path("adatvedelem/", include("privacy.urls")),

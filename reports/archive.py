@@ -26,7 +26,7 @@ from menet_portal.permissions import user_has_role
 
 from . import documents
 from .documents.rendering import html_to_pdf
-from .models import GeneratedReport, ReportStatus
+from .models import GeneratedReport, ReportKind, ReportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +35,13 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def request_report(*, kind: str, parameters: dict, user=None, run_now: bool | None = None) -> GeneratedReport:
+def request_report(*, kind: str, parameters: dict, user=None, run_now: bool | None = None,
+                   prepare=None, now=None) -> GeneratedReport:
     """Check scope, archive a new row, and render it now (small) or in a Celery task (large).
 
-    ``user=None`` is the shell (render_report): everything is in scope.
+    ``user=None`` is the shell (render_report): everything is in scope. ``prepare(report)`` runs
+    after the row is saved and before it renders (the deviation notes of a final progress report);
+    ``now`` fixes the moment a dated report is computed for.
     Raises ValidationError for bad input, PermissionDenied / ObjectDoesNotExist for scope.
     """
     parameters = documents.normalise_parameters(kind, parameters)
@@ -59,8 +62,10 @@ def request_report(*, kind: str, parameters: dict, user=None, run_now: bool | No
         )
         report.full_clean()
         report.save()
+        if prepare is not None:
+            prepare(report)
         if run_now:
-            generate(report_id=report.pk, raise_errors=True)
+            generate(report_id=report.pk, raise_errors=True, now=now)
             report.refresh_from_db()
         else:
             _queue(report)
@@ -140,7 +145,7 @@ def _set_progress(report_id, value):
     )
 
 
-def generate(*, report_id: int, raise_errors: bool = False) -> GeneratedReport:
+def generate(*, report_id: int, raise_errors: bool = False, now=None) -> GeneratedReport:
     """Render the archived row's report and store it. Safe to run twice: a done row is left as is."""
     from menet_portal import background
 
@@ -157,13 +162,18 @@ def generate(*, report_id: int, raise_errors: bool = False) -> GeneratedReport:
     try:
         key, target = documents.resolve_target(report.kind, report.parameters, None)
         progress = lambda value: _set_progress(report.pk, value)  # noqa: E731
-        spec = documents.build_document(report.kind, key, target, progress=progress)
+        spec = documents.build_document(report.kind, key, target, progress=progress, now=now)
         # Every printed sheet carries its archive reference and its QR code, so a signed paper
         # copy can be scanned back against this very row (evidence.scans).
         from evidence.scans import archive_reference, reference_qr_svg
 
         spec.context["archive_reference"] = archive_reference(report)
         spec.context["archive_qr"] = reference_qr_svg(spec.context["archive_reference"])
+        if report.kind == ReportKind.PROGRESS:
+            # The deviation notes written for this very row are printed in it (plan.services).
+            from plan.selectors import deviation_notes_for
+
+            spec.context["deviation_notes"] = deviation_notes_for(report)
         html = spec.html()
         _set_progress(report.pk, 40)
         pdf = html_to_pdf(html, progress=progress)
@@ -212,10 +222,19 @@ def read_verified(report: GeneratedReport) -> bytes:
 
 
 @transaction.atomic
-def finalise_report(*, report: GeneratedReport, user) -> GeneratedReport:
-    """Staff mark the report that was sent to the ministry; from then on it is immutable."""
+def finalise_report(*, report: GeneratedReport, user, notes=None, _progress_checked=False) -> GeneratedReport:
+    """Staff mark the report that was sent to the ministry; from then on it is immutable.
+
+    A progress report is finalised through ``plan.services.finalise_progress_report``: its final
+    version is rendered with a deviation note for every indicator behind the plan (``notes``:
+    {indicator key: text}), and that new row is the one finalised and returned.
+    """
     if not user_has_role(user, (Role.STAFF,)):
         raise PermissionDenied
+    if report.kind == ReportKind.PROGRESS and not _progress_checked:
+        from plan.services import finalise_progress_report
+
+        return finalise_progress_report(report=report, notes=notes or {}, user=user)
     report = GeneratedReport.objects.select_for_update().get(pk=report.pk)
     if report.is_finalised:
         raise ValidationError(_("Ez a jelentés már véglegesítve van."))

@@ -26,6 +26,8 @@ GROUP_COLOURS = {
     TargetGroup.BUSINESS: "#009E73",
 }
 STATE_COLOURS = {"below": "#C0392B", "in_band": "#1E8449", "full": "#1A5276", None: "#6C757D"}
+# Against the plan to date (plan.selectors.PlanState): behind, on track, ahead.
+PLAN_COLOURS = {"behind": "#C0392B", "on_track": "#1E8449", "ahead": "#1A5276"}
 WEB_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 PDF_FONT = "MENET Sans"  # the @font-face of templates/reports/pdf/_print.css: no host font in a PDF
 
@@ -194,3 +196,30 @@ def distribution_bars(rows, *, width=520, label_width=170, bar_height=14, gap=6,
         parts.append(f'<text x="{x + 14}" y="{y + 9}">{j + 1}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+@dataclass(frozen=True)
+class PlanBar:
+    """A bar to the final commitment: the fact filled in the plan state's colour, a dark tick at
+    the plan to date, a dashed tick at a band's minimum (200 units wide; drawn by plan_bar.html)."""
+
+    fill: float
+    plan_x: float
+    min_x: float | None
+    colour: str
+    label: str
+
+
+def plan_bar(item, label=""):
+    """Geometry of ``item`` (a plan.selectors.PlanItem) on the dashboard card and in the PDF."""
+    top = Decimal(item.final_max or item.final_min or 1)
+    scale = Decimal(200) / top
+
+    def x(value):
+        return float(min(Decimal(200), max(Decimal(0), Decimal(value) * scale)).quantize(Decimal("0.1")))
+
+    return PlanBar(
+        fill=x(item.actual), plan_x=x(item.planned),
+        min_x=x(item.final_min) if item.final_max != item.final_min else None,
+        colour=PLAN_COLOURS.get(item.state, STATE_COLOURS[None]), label=label or item.label,
+    )

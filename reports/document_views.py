@@ -95,13 +95,30 @@ def archive_list(request):
     })
 
 
+def _detail_context(request, report, *, notes=None):
+    is_staff = user_has_role(request.user, (Role.STAFF,))
+    context = {"report": report, "is_staff": is_staff, "can_retry": user_has_role(request.user, GENERATORS)}
+    if report.kind == ReportKind.PROGRESS:
+        from plan.selectors import deviation_notes_for
+        from plan.services import behind_indicators
+
+        context["deviation_notes"] = list(deviation_notes_for(report).values())
+        if is_staff and report.is_done and not report.is_finalised:
+            programme = Programme.objects.filter(pk=report.parameters.get("programme")).first()
+            if programme is not None:
+                plan = behind_indicators(programme)
+                typed = notes or {}
+                context["deviation_form"] = [
+                    {"item": item, "name": f"note_{item.key}", "value": typed.get(item.key, "")}
+                    for item in plan.behind
+                ]
+    return context
+
+
 @role_required(*READERS)
 def detail(request, pk):
     report = get_object_or_404(scope.generated_reports_for(request.user), pk=pk)
-    return render(request, "reports/documents/detail.html", {
-        "report": report, "is_staff": user_has_role(request.user, (Role.STAFF,)),
-        "can_retry": user_has_role(request.user, GENERATORS),
-    })
+    return render(request, "reports/documents/detail.html", _detail_context(request, report))
 
 
 @role_required(*READERS)
@@ -157,6 +174,8 @@ def download(request, pk):
 @require_POST
 def finalise(request, pk):
     report = get_object_or_404(scope.generated_reports_for(request.user), pk=pk)
+    if report.kind == ReportKind.PROGRESS:
+        return _finalise_progress(request, report)
     try:
         archive.finalise_report(report=report, user=request.user)
     except ValidationError as exc:
@@ -164,6 +183,21 @@ def finalise(request, pk):
     else:
         messages.success(request, _("A jelentés véglegesítve: többé nem törölhető és nem cserélhető le."))
     return redirect("report_documents:detail", pk=report.pk)
+
+
+def _finalise_progress(request, report):
+    """A progress report is finalised with a deviation note per indicator behind the plan; when one
+    is missing the page comes back with the message and every note typed so far."""
+    notes = {key[len("note_"):]: value for key, value in request.POST.items() if key.startswith("note_")}
+    try:
+        final = archive.finalise_report(report=report, user=request.user, notes=notes)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return render(request, "reports/documents/detail.html", _detail_context(request, report, notes=notes),
+                      status=400)
+    messages.success(request, _("A szakmai beszámoló végleges változata elkészült az eltérések indoklásával, "
+                                "és véglegesítve lett: többé nem törölhető és nem cserélhető le."))
+    return redirect("report_documents:detail", pk=final.pk)
 
 
 @role_required(Role.STAFF)

@@ -263,6 +263,9 @@ def _courses_with_sessions(programme: Programme, now):
             sessions_started=Count("sessions", filter=Q(sessions__starts_at__lte=now)),
             last_session_end=Max("sessions__ends_at"),
             next_session_at=Min("sessions__starts_at", filter=Q(sessions__starts_at__gt=now)),
+            # For the plan (plan.selectors): when the course starts, how many sessions are over.
+            first_session_at=Min("sessions__starts_at"),
+            sessions_ended=Count("sessions", filter=Q(sessions__ends_at__lte=now)),
         )
         .order_by("site__library__settlement", "title")
     )

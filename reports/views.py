@@ -26,9 +26,26 @@ def _dashboard_context(*, with_alerts: bool):
         return {"programme": None}
     indicators = programme_indicators(programme)
     context = {"programme": programme, "ind": indicators, "chart": region_by_group_chart(indicators)}
+    context.update(_plan_and_evidence(indicators))
     if with_alerts:
         context.update(alerts=programme_alerts(indicators), alert_days=ALERT_WINDOW_DAYS)
     return context
+
+
+def _plan_and_evidence(indicators):
+    """Each indicator against the plan to date (plan.selectors) and the evidence counts
+    (evidence.selectors: states and counts only, so the funder's viewer shows them too)."""
+    from evidence.selectors import evidence_states, evidence_summary
+    from plan.selectors import plan_progress
+    from trainings.models import Session
+
+    plan = plan_progress(indicators)
+    programme = indicators.programme
+    states = evidence_states(
+        info_days=programme.info_days.all(), sessions=Session.objects.filter(course__site__programme=programme),
+        now=indicators.as_of,
+    )
+    return {"plan": plan, "plan_items": plan.by_key, "evidence_summary": evidence_summary(states)}
 
 
 @role_required(Role.STAFF)

@@ -11,7 +11,7 @@ from events.models import InfoDay
 from menet_portal.tests.factories import InfoDayFactory, SessionFactory, StaffFactory
 from trainings.models import Session
 
-OUR_APPS = {"events", "trainings", "participants", "reports", "menet_portal", "privacy", "public", "evidence", "programme_setup"}
+OUR_APPS = {"events", "trainings", "participants", "reports", "menet_portal", "privacy", "public", "evidence", "programme_setup", "plan"}
 
 
 def test_every_constraint_has_a_hungarian_message():

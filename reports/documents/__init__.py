@@ -145,5 +145,8 @@ def row_estimate(key: str, target) -> int:
     return 1
 
 
-def build_document(kind: str, key: str, target, *, progress=None) -> DocumentSpec:
+def build_document(kind: str, key: str, target, *, progress=None, now=None) -> DocumentSpec:
+    """``now`` fixes the moment of a dated report (progress: the plan to date); others ignore it."""
+    if now is not None and kind == ReportKind.PROGRESS:
+        return KINDS[kind].build(key, target, progress=progress, now=now)
     return KINDS[kind].build(key, target, progress=progress)

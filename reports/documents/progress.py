@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from participants.models import TargetGroup
 from reports import charts
+from plan.selectors import plan_progress
 from reports.selectors import programme_indicators
 
 from .base import DocumentSpec, report
@@ -58,6 +59,8 @@ def build(key, programme, *, progress=None, now=None):
             "as_of": indicators.as_of,
             "questionnaire": questionnaire,
             "questionnaire_chart": questionnaire_chart,
+            # Each indicator against the plan to date (templates/reports/pdf/_plan.html).
+            "plan": plan_progress(indicators, now=indicators.as_of),
         },
         programme=programme,
         rows=len(indicators.info_days) + len(indicators.courses),

@@ -27,4 +27,14 @@ def with_query(url, **params):
 
 @register.filter
 def get_item(mapping, key):
+    if not hasattr(mapping, "get"):
+        return None  # a template that was not given the mapping
     return mapping.get(key)
+
+
+@register.inclusion_tag("reports/charts/plan_bar.html")
+def plan_bar(item, label=""):
+    """A figure's bar against the plan to date and the final commitment (reports.charts.plan_bar)."""
+    from reports.charts import plan_bar as geometry
+
+    return {"item": item, "bar": geometry(item, label)}

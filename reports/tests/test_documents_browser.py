@@ -36,7 +36,7 @@ def test_staff_generates_progress_report_downloads_and_finalises(live_server, pa
     page.wait_for_url("**/archivum/*/", timeout=60000)
     download_link = page.get_by_role("link", name="PDF letöltése")
     download_link.wait_for(timeout=60000)  # the (eager) task may still be finishing: the page polls
-    report = GeneratedReport.objects.get(kind=ReportKind.PROGRESS, parameters={"programme": programme.pk})
+    report = GeneratedReport.objects.get(kind=ReportKind.PROGRESS, parameters={"programme": programme.pk})  # the draft
     assert report.status == ReportStatus.DONE
     page.screenshot(path=os.path.join(artifacts_dir, "reports-detail-done.png"), full_page=True)
     with page.expect_download() as info:
@@ -45,6 +45,20 @@ def test_staff_generates_progress_report_downloads_and_finalises(live_server, pa
     with open(path, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
 
+    # Issue 14: a deviation note for each indicator behind the plan, or the finalise is refused
+    # (the page names the missing ones and keeps what was typed).
+    notes = page.locator("#finalise-progress textarea")
+    if notes.count():
+        page.get_by_role("button", name="Véglegesítés (ezt küldtük a minisztériumnak)").click()
+        page.wait_for_load_state("networkidle")
+        assert page.get_by_text("nem véglegesíthető").first.is_visible()
+        for i in range(notes.count()):
+            notes.nth(i).fill(f"Indoklás {i + 1}: a pótlás ütemezve.")
+        page.screenshot(path=os.path.join(artifacts_dir, "reports-detail-deviation-notes-1280.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=os.path.join(artifacts_dir, "reports-detail-deviation-notes-390.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Véglegesítés (ezt küldtük a minisztériumnak)").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Véglegesített jelentés: nem törölhető és nem cserélhető le.").is_visible()

@@ -84,7 +84,11 @@ def test_funder_downloads_only_finalised_aggregate_reports(login, staff, funder,
     day = programme.info_days.first()
     sheet = archive.request_report(kind=ReportKind.ATTENDANCE, parameters={"info_day": day.pk}, user=staff)
     progress.refresh_from_db()
-    archive.finalise_report(report=progress, user=staff)
+    # A progress report is finalised as its final version, with a note per indicator behind the plan (issue 14).
+    from plan.services import behind_indicators
+
+    notes = {item.key: "Indoklás." for item in behind_indicators(programme).behind}
+    progress = archive.finalise_report(report=progress, user=staff, notes=notes)
     sheet.refresh_from_db()
     archive.finalise_report(report=sheet, user=staff)  # finalised, but personal data: not for the funder
 
