@@ -80,6 +80,7 @@ SECTION_OVERRIDES = {
     "feedback:paper_entry": ["trainings:register_overview", "reports:staff_home"],
     "feedback:non_respondents": ["trainings:register_overview"],
     "feedback:": ["reports:staff_home"],
+    "plan:": ["reports:staff_home"],
 }
 
 # Pages that are not part of the workspace (public site, personal links): no breadcrumbs.
@@ -138,6 +139,7 @@ PAGE_LABELS = {
     "privacy:person": _("Személyes adatok"),
     "privacy:access_log": _("Hozzáférési napló"),
     "evidence:overview": _("Igazolások"),
+    "plan:edit": _("Havi résztvevői terv"),
     "evidence:sign_participant": _("Aláírás"),
     "evidence:sign_register": _("Aláírás"),
     "evidence:upload_scan": _("Beolvasott ív feltöltése"),

@@ -39,7 +39,6 @@ def edit(request):
             else:
                 messages.success(request, _("A havi résztvevői terv elmentve."))
                 return redirect("plan:edit")
-        messages.error(request, _("A terv nem került mentésre: javítsa a jelölt mezőket."))
     totals = {
         "participants": sum(p for p, _t in initial.values()), "trainees": sum(t for _p, t in initial.values()),
     }

@@ -108,6 +108,7 @@ def _detail_context(request, report, *, notes=None):
             if programme is not None:
                 plan = behind_indicators(programme)
                 typed = notes or {}
+                context["deviation_missing"] = notes is not None
                 context["deviation_form"] = [
                     {"item": item, "name": f"note_{item.key}", "value": typed.get(item.key, "")}
                     for item in plan.behind

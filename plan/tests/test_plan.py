@@ -141,7 +141,7 @@ def test_staff_edit_the_plan_on_its_page_and_bad_input_keeps_the_form(client, ye
     data.update({"t_2026_03": "12", "p_2026_02": "-3", "action": "save"})
     response = client.post(url, data)
     text = response.content.decode()
-    assert response.status_code == 200 and "nem került mentésre" in text
+    assert response.status_code == 200 and "A tervet nem mentettük" in text and 'href="#id_p_2026_02"' in text
     assert 'value="12"' in text and 'value="-3"' in text  # the form keeps what was typed
     assert not MonthlyParticipantPlan.objects.exists()
     data["p_2026_02"] = "30"
