@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from menet_portal.db import HungarianCollate
 from menet_portal.models import Role
+from menet_portal.ordering import sort_queryset
 from menet_portal.permissions import role_required
 from menet_portal.scope import courses_for, info_days_for
 from participants.services import RegistrationError, availability, change_capacity
@@ -21,8 +23,19 @@ SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
 
 @role_required(Role.STAFF, Role.COORDINATOR, Role.FUNDER)
 def info_day_list(request):
-    info_days = with_registration_counts(info_days_for(request.user)).order_by("date")
-    return render(request, "events/info_day_list.html", {"info_days": info_days})
+    info_days = with_registration_counts(info_days_for(request.user)).order_by("date", "start_time", "pk")
+    info_days, sort = sort_queryset(request, info_days, INFO_DAY_SORTS)
+    return render(request, "events/info_day_list.html", {"info_days": info_days, "sort": sort})
+
+
+# Sortable columns of the info-day list (menet_portal/ordering.py): ?rendezes=key or -key.
+INFO_DAY_SORTS = {
+    "regio": [HungarianCollate("region__name").asc(), "date"],
+    "helyszin": [HungarianCollate("library__name").asc(), "date"],
+    "datum": ["date", "start_time"],
+    "allapot": ["status", "date"],
+    "letszam": ["confirmed_count", "date"],
+}
 
 
 @role_required(Role.STAFF)

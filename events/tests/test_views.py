@@ -134,3 +134,17 @@ def test_cancel_from_the_page(login, staff):
     reg.refresh_from_db()
     assert course.status == EventStatus.CANCELLED and reg.status == RegistrationStatus.CANCELLED
     assert Registration.objects.get(pk=reg.pk).cancel_reason == "Az oktató megbetegedett."
+
+
+def test_info_day_list_sorts_by_column_in_hungarian_order(client, staff):
+    from menet_portal.tests.factories import InfoDayFactory, LibraryFactory
+
+    for name in ["Zalai Könyvtár", "Csokonai Könyvtár", "Cukor utcai Könyvtár", "Ősz Könyvtár", "Ádám Könyvtár"]:
+        InfoDayFactory(library=LibraryFactory(name=name))
+    client.force_login(staff)
+    url = reverse("events:info_day_list")
+    names = lambda response: [d.library.name.split()[0] for d in response.context["info_days"]]  # noqa: E731
+    assert names(client.get(url, {"rendezes": "helyszin"})) == ["Ádám", "Cukor", "Csokonai", "Ősz", "Zalai"]
+    assert names(client.get(url, {"rendezes": "-helyszin"})) == ["Zalai", "Ősz", "Csokonai", "Cukor", "Ádám"]
+    page = client.get(url, {"rendezes": "helyszin"}).content.decode()
+    assert 'aria-sort="ascending"' in page and "?rendezes=-helyszin" in page
