@@ -1,4 +1,5 @@
-"""In Chromium, the main pages of every role run under the Content-Security-Policy without one violation."""
+"""In Chromium, the main pages of every role (staff, coordinator, trainer, funder) and of the public site
+run under the Content-Security-Policy without one violation. The admin: test_csp_admin.py."""
 
 import os
 
@@ -35,15 +36,34 @@ def test_main_pages_report_no_csp_violation(live_server, page, browser_login, ar
     page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
     page.add_init_script(LISTEN)
     violations = []
-    for username, paths in PAGES.items():
-        page.context.clear_cookies()
-        browser_login(User.objects.get(username=username), password="menet-demo-2026")
+
+    def visit(paths):
         for path in paths:
             response = page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
             assert response.status == 200, path
             assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
-            violations += [f"{path}: {v}" for v in page.evaluate("window.__cspViolations")]
+            violations.extend(f"{path}: {v}" for v in page.evaluate("window.__cspViolations"))
+
+    trainer = User.objects.filter(role="trainer").order_by("username").first()
+    PAGES[trainer.username] = ["/kepzesek/oktato/", "/kepzesek/jelenlet/"]
+    for username, paths in PAGES.items():
+        page.context.clear_cookies()
+        browser_login(User.objects.get(username=username), password="menet-demo-2026")
+        visit(paths)
+    # The public site, without logging in: the pages citizens use (list, event, registration form,
+    # certificate lookup, notices) and a personal page reached by its signed link.
+    from events.models import InfoDay
+    from participants.models import Registration
+    from public_site import tokens
+    from trainings.models import Course
+
+    page.context.clear_cookies()
+    day, course = InfoDay.objects.order_by("pk").first(), Course.objects.order_by("pk").first()
+    person = Registration.objects.filter(participant__email__gt="").order_by("pk").first().participant
+    visit(["/", "/informacios-napok/", f"/informacios-napok/{day.pk}/", "/kepzo-intezmenyek/",
+           f"/kepzo-intezmenyek/{course.pk}/", "/tanusitvany/", "/adatkezelesi-tajekoztato/",
+           "/akadalymentessegi-nyilatkozat/", f"/sajat-oldal/{tokens.personal_token(person)}/"])
     # The language switch still works.
     page.goto(f"{live_server.url}/jelentesek/tamogato/")
     page.click("form.language-switch input[type=submit]")
