@@ -252,7 +252,9 @@ def build_material_link(message):
     return _("Az Ön tananyaga: %(event)s") % {"event": str(course)}, "material_link", {
         "participant": participant, "registration": registration, "event": describe_event(course),
         "material_url": portal_url(reverse("trainings:material_home", kwargs={"token": link.token})),
-        "expires_at": link.expires_at, "modules": list(published_material(course.site.programme)),
+        # The link expires at midnight after the programme's last day: that last day is what we print.
+        "valid_until": link.expires_at - datetime.timedelta(seconds=1),
+        "modules": list(published_material(course.site.programme)),
         "personal_url": personal_url(participant),
     }, []
 

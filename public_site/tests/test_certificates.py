@@ -57,6 +57,9 @@ def test_valid_certificate_page_shows_every_printed_field(client, completed):
     for value in [cert.code, "Ősz Péter", "Ügyintézés a neten", cert.site_name, "16 óra", cert.issuer,
                   cert.project_title, "2026. november 24.", "2026. december 15."]:
         assert value in html, value
+    # Programme and project on rows of their own (the seeded name repeats the title's first words).
+    assert f"{cert.programme_name} – {cert.project_title}" not in html
+    assert f'<dd class="col-sm-8">{cert.project_title}</dd>' in html
 
 
 def test_code_is_found_as_typed_from_paper(client, completed):

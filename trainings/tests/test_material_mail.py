@@ -80,6 +80,9 @@ def test_first_session_start_mails_each_confirmed_trainee_their_own_link_once(dj
         assert "/sajat-oldal/" in email.body  # the personal page, which links the material too
         assert "Belépés az e-ügyintézéshez" in email.body
         assert course.title in email.subject
+        last_day = course.site.programme.end_date
+        assert f"A link érvényes eddig: {last_day.year}. " in email.body
+        assert f" {last_day.day}. Ne adja tovább" in email.body, [l for l in email.body.splitlines() if "érvényes" in l]
     for registration in (waiting, gone, no_mail):
         assert not MaterialLink.objects.filter(registration=registration).exists()
     # A second and a third pass send nothing more.
