@@ -8,7 +8,9 @@ from menet_portal.admin_access import ProgrammeStaffAdmin, ProgrammeStaffInline
 from .models import Question, Questionnaire
 
 
-class QuestionInline(ProgrammeStaffInline, admin.TabularInline):
+class QuestionInline(ProgrammeStaffInline, admin.StackedInline):
+    """Stacked, not tabular: six columns of inputs made the page 1,300 px wide on a phone."""
+
     model = Question
     extra = 1
     fields = ["position", "kind", "text", "low_label", "high_label", "required"]
