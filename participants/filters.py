@@ -12,6 +12,7 @@ from django import forms
 
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Replace
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from menet_portal.scope import courses_for, info_days_for
@@ -36,6 +37,27 @@ def _without(expression, *characters):
     for character in characters:
         expression = Replace(expression, Value(character), Value(""))
     return expression
+
+
+def event_text_q(value, prefix=""):
+    """Registrations whose event's title or town contains ``value`` (the event search's plain
+    text fallback: without JavaScript the typed text itself filters)."""
+    return (
+        Q(**{f"{prefix}info_day__title__icontains": value})
+        | Q(**{f"{prefix}info_day__library__settlement__icontains": value})
+        | Q(**{f"{prefix}course__title__icontains": value})
+        | Q(**{f"{prefix}course__site__library__settlement__icontains": value})
+    )
+
+
+class EventSearchSelect(forms.Select):
+    """An event select that renders only the chosen event and a few search hits (never all 2,000
+    events); ``static/js/event-search.js`` refills it from the JSON search as the user types."""
+
+    def __init__(self, kind, attrs=None):
+        super().__init__(attrs={**(attrs or {}), "data-event-kind": kind,
+                                "data-event-search-url": reverse_lazy("participants:event_search")})
+        self.kind = kind
 
 
 def name_search(queryset, prefix, value):
@@ -69,6 +91,7 @@ class _BaseFilter(django_filters.FilterSet):
     )
     course = django_filters.ModelChoiceFilter(label=_("Képzés"), queryset=_courses, method="filter_event")
     status = django_filters.ChoiceFilter(label=_("Állapot"), choices=RegistrationStatus.choices, method="filter_event")
+    event_q = django_filters.CharFilter(label=_("Esemény keresése"), method="filter_event")
     q = django_filters.CharFilter(label=_("Keresés"), method="filter_name", widget=forms.TextInput(
         attrs={"placeholder": _("név, e-mail, telefon, szervezet, adószám"), "type": "search"}))
 
@@ -78,10 +101,38 @@ class _BaseFilter(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
+        if getattr(form, "_event_selects_ready", False):
+            return form
+        for name, kind in (("info_day", "info_day"), ("course", "course")):
+            if name in form.fields:
+                form.fields[name].widget = EventSearchSelect(kind)
         for field in form.fields.values():  # the filter bar is a plain Bootstrap GET form
             css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
+        event_q = form.fields["event_q"].widget
+        event_q.attrs.update({"type": "search", "data-event-search": "1", "autocomplete": "off",
+                              "placeholder": _("cím vagy település")})
+        form._event_selects_ready = True
         return form
+
+    def limit_event_options(self):
+        """Fill the two event selects with the chosen event and the first search hits only."""
+        from .selectors import EVENT_SEARCH_LIMIT, course_label, info_day_label, search_events
+
+        form = self.form
+        cleaned = getattr(form, "cleaned_data", {}) or {}
+        text = cleaned.get("event_q") or ""
+        for name, label in (("info_day", info_day_label), ("course", course_label)):
+            field = form.fields[name]
+            hits = search_events(self.request.user if self.request else None, name, text,
+                                 limit=EVENT_SEARCH_LIMIT + 1)
+            chosen = cleaned.get(name)
+            choices = [("", field.empty_label or "---------")]
+            if chosen is not None:
+                choices.append((chosen.pk, label(chosen)))
+            choices += [(pk, text_) for pk, text_ in hits[:EVENT_SEARCH_LIMIT] if chosen is None or pk != chosen.pk]
+            field.widget.choices = choices
+            field.more_events = len(hits) > EVENT_SEARCH_LIMIT
 
 
 class RegistrationFilter(_BaseFilter):
@@ -96,7 +147,7 @@ class RegistrationFilter(_BaseFilter):
 
     class Meta:
         model = Registration
-        fields = ["info_day", "course", "target_group", "status", "q", "sort"]
+        fields = ["info_day", "course", "event_q", "target_group", "status", "q", "sort"]
 
     def filter_name(self, queryset, name, value):
         return name_search(queryset, "participant__", value)
@@ -110,6 +161,8 @@ class RegistrationFilter(_BaseFilter):
             queryset = queryset.filter(course=data["course"])
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
+        if data.get("event_q") and not (data.get("info_day") or data.get("course")):
+            queryset = queryset.filter(event_text_q(" ".join(data["event_q"].split())))
         if data.get("sort") == "queue" or (data.get("status") == RegistrationStatus.WAITLISTED and not data.get("sort")):
             from .selectors import by_queue_position
 
@@ -124,7 +177,7 @@ class ParticipantFilter(_BaseFilter):
 
     class Meta:
         model = Participant
-        fields = ["info_day", "course", "target_group", "status", "q"]
+        fields = ["info_day", "course", "event_q", "target_group", "status", "q"]
 
     def filter_name(self, queryset, name, value):
         return name_search(queryset, "", value)
@@ -139,10 +192,14 @@ class ParticipantFilter(_BaseFilter):
             condition["course"] = data["course"]
         if data.get("status"):
             condition["status"] = data["status"]
+        text = " ".join((data.get("event_q") or "").split())
+        if text and not (data.get("info_day") or data.get("course")):
+            condition["text"] = event_text_q(text)
         if condition:
+            text_q = condition.pop("text", Q())
             queryset = queryset.filter(
                 # Only registrations the user may see: another library's cancellation is not theirs to filter by.
-                Exists(registrations_for(self.request.user).filter(participant=OuterRef("pk"), **condition))
+                Exists(registrations_for(self.request.user).filter(text_q, participant=OuterRef("pk"), **condition))
             )
         return queryset
 

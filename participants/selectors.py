@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import F, Min, OuterRef, Subquery
+from django.db.models import F, Min, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
@@ -59,6 +59,35 @@ def event_choices(user):
         (_("Információs napok"), [(f"info_day:{d.pk}", f"{_date(d.date)} – {d}") for d in days]),
         (_("Képzések"), [(f"course:{c.pk}", f"{c.title} ({c.site.library.settlement})") for c in courses]),
     ]
+
+
+EVENT_SEARCH_LIMIT = 30
+
+
+def info_day_label(day) -> str:
+    return f"{_date(day.date)} – {day}"
+
+
+def course_label(course) -> str:
+    return f"{course.title} ({course.site.library.settlement}, {course.site.programme.start_date.year})"
+
+
+def search_events(user, kind: str, query: str = "", *, limit: int = EVENT_SEARCH_LIMIT):
+    """Up to ``limit`` ``(pk, label)`` of the user's info days or courses (``kind``) whose title
+    or town contains ``query``, the newest first. Starts from the scope queryset, so another
+    library's event is never found (the filter selects and their autocomplete both use this)."""
+    query = " ".join((query or "").split())
+    if kind == "info_day":
+        events = info_days_for(user)
+        if query:
+            events = events.filter(Q(title__icontains=query) | Q(library__settlement__icontains=query))
+        return [(d.pk, info_day_label(d)) for d in events.order_by("-date", "-pk")[:limit]]
+    if kind == "course":
+        events = courses_for(user)
+        if query:
+            events = events.filter(Q(title__icontains=query) | Q(site__library__settlement__icontains=query))
+        return [(c.pk, course_label(c)) for c in events.order_by("-site__programme__start_date", "title", "pk")[:limit]]
+    raise ValueError(kind)
 
 
 def event_value(event) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("uj/", views.participant_create, name="participant_create"),
     path("<int:pk>/", views.participant_detail, name="participant_detail"),
     path("<int:pk>/modositas/", views.participant_edit, name="participant_edit"),
+    path("esemenykereso/", views.event_search, name="event_search"),
     path("jelentkezesek/", views.registration_list, name="registration_list"),
     path("jelentkezesek/kijeloltek/", views.registration_bulk, name="registration_bulk"),
     path("jelentkezesek/<int:pk>/lemondas/", views.registration_cancel, name="registration_cancel"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.views.decorators.http import require_POST
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -126,6 +126,7 @@ def participant_list(request):
         log_access(user=request.user, action=AccessAction.EXPORT, participants=queryset,
                    description=_("résztvevőlista (%(format)s)") % {"format": fmt}, request=request)
         return export_response(queryset.iterator(chunk_size=2000), PARTICIPANT_COLUMNS, "resztvevok", fmt)
+    filterset.limit_event_options()
     return render(request, "participants/participant_list.html", {
         "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
         "sort": sort,
@@ -146,11 +147,23 @@ def registration_list(request):
                    participants=list(queryset.values_list("participant_id", flat=True).distinct()),
                    description=_("jelentkezéslista (%(format)s)") % {"format": fmt}, request=request)
         return export_response(queryset.iterator(chunk_size=2000), REGISTRATION_COLUMNS, "jelentkezesek", fmt)
+    filterset.limit_event_options()
     return render(request, "participants/registration_list.html", {
         "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
         "sort": sort, "bulk_form": BulkRegistrationForm(event_choices=selectors.event_choices(request.user)),
         "bulk_report": request.session.pop(BULK_REPORT_KEY, None), "form_token": services.new_form_token(),
     })
+
+
+@role_required(*WORKSPACE_ROLES)
+def event_search(request):
+    """The event filter's autocomplete: ``{"results": [{"id", "text"}]}`` of the user's own info
+    days or courses (``kind``) matching ``q``, at most ``selectors.EVENT_SEARCH_LIMIT``."""
+    kind = request.GET.get("kind")
+    if kind not in ("info_day", "course"):
+        raise Http404
+    hits = selectors.search_events(request.user, kind, request.GET.get("q", "")[:100])
+    return JsonResponse({"results": [{"id": pk, "text": text} for pk, text in hits]})
 
 
 def _form_errors_from(form, error: ValidationError):

@@ -27,6 +27,11 @@ pytestmark = pytest.mark.django_db
 
 DENIED = {302, 403, 404, 405}
 MARKERS = ["Idegenkönyvtár", "idegen.b@example.hu", "+36 99 999 9999"]
+# Library B's event titles: public pages and the funder's (aggregated) pages name every event;
+# a coordinator's or trainer's workspace page must not (searches and selects start from scope).
+EVENT_MARKER = "Bkönyvtáresemény"
+# Query strings for patterns that answer 404 without them, so the walk sees their real answer.
+QUERIES = {"participants:event_search": ["?kind=info_day&q=B", "?kind=course&q=B", "?kind=info_day"]}
 
 # URLs anyone may open without a login, and why. The ids/tokens in them are tested with
 # another library's ids (or a forged token) all the same: they must not answer 500.
@@ -68,8 +73,8 @@ PUBLIC = {
 def other_library(db):
     """Library B with one of everything, its coordinator and trainer; returns the ids to fill in."""
     library = factories.LibraryFactory(name="B Könyvtár")
-    day = factories.InfoDayFactory(library=library)
-    course = factories.CourseFactory(site=factories.TrainingSiteFactory(library=library))
+    day = factories.InfoDayFactory(library=library, title=f"{EVENT_MARKER} infonap")
+    course = factories.CourseFactory(site=factories.TrainingSiteFactory(library=library), title=f"{EVENT_MARKER} képzés")
     session = factories.SessionFactory(course=course, number=1)
     person = factories.ParticipantFactory(
         family_name=MARKERS[0], email=MARKERS[1], phone=MARKERS[2], registering_library=library)
@@ -113,7 +118,7 @@ def other_library(db):
 def _urls(name, route, converters, data):
     """The URL(s) to try: a known object of library B, or every id of B's objects for a new pattern."""
     if not converters:
-        return [fill(route, {})]
+        return [fill(route, {}) + query for query in QUERIES.get(name, [""])]
     values_list = []
     int_names = [n for n, c in converters.items() if type(c).__name__ == "IntConverter"]
     base = {}
@@ -157,6 +162,8 @@ def test_every_url_denies_another_librarys_objects(request, client, role, other_
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 text = body.decode("utf-8", "replace")
                 leaked = [m for m in MARKERS if m in text]
+                if role in ("coordinator", "trainer") and name not in PUBLIC and EVENT_MARKER in text:
+                    leaked.append(EVENT_MARKER)
                 if status >= 500:
                     problems.append(f"{method.upper()} {url} ({name}) answered {status}")
                 elif leaked:
