@@ -3,6 +3,9 @@
 Migrates a fresh PostgreSQL database, then times the three steps of participants.imports on
 a generated Windows-1250 semicolon CSV: reading, checking (the preview), confirming (one
 transaction). The preview should stay a handful of queries however long the file is.
+Queries are counted exactly with a connection ``execute_wrapper`` (Django's query log stops at
+9,000); peak memory is tracemalloc's peak of Python allocations per step and the process's
+maximum resident set size (``resource.getrusage``).
 
     .venv/bin/python bench/participant_import.py [--rows 100 1000 5000]
 
@@ -11,20 +14,41 @@ part of the measured transaction, the e-mails are only queued (to an in-memory b
 """
 
 import argparse
+import contextlib
 import os
+import resource
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 from benchdb import database_url, manage, recreate_database
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_DB = "menet_bench_import"
+PG_DB = os.environ.get("BENCH_IMPORT_DB", "menet_bench_import")
 DB_URL = database_url(PG_DB)
 
 
 def fresh_postgres():
     manage(recreate_database(PG_DB), "migrate", "-v0", settings="menet_portal.settings_test")
+
+
+@contextlib.contextmanager
+def measured(connection):
+    """Seconds, exact query count and tracemalloc peak (MiB) of the block."""
+    result = {"queries": 0}
+
+    def counter(execute, sql, params, many, context):
+        result["queries"] += 1
+        return execute(sql, params, many, context)
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        yield result
+    result["seconds"] = time.perf_counter() - started
+    result["peak_mib"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    tracemalloc.stop()
 
 
 def main():
@@ -45,10 +69,10 @@ def main():
     django.setup()
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from menet_portal.tests.factories import InfoDayFactory
     from participants import imports
+    from menet_portal.notifications.models import OutboxMessage
     from participants.models import Registration
 
     for size in args.rows:
@@ -65,21 +89,22 @@ def main():
         rows = imports.read_file(SimpleUploadedFile("bench.csv", raw))
         print(f"  read:    {time.perf_counter() - started:6.2f} s")
 
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+        with measured(connection) as preview:
             outcomes = imports.check_rows(rows, day, viewer=None)
-            elapsed = time.perf_counter() - started
         assert all(o.ok for o in outcomes)
-        print(f"  preview: {elapsed:6.2f} s, {len(queries)} queries")
+        print(f"  preview: {preview['seconds']:6.2f} s, {preview['queries']} queries, "
+              f"peak {preview['peak_mib']:.1f} MiB (tracemalloc)")
 
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+        with measured(connection) as confirm:
             imports.confirm_import(rows=rows, event=day, imported_by=None)
-            elapsed = time.perf_counter() - started
         counts = Registration.objects.filter(info_day=day)
-        print(f"  confirm: {elapsed:6.2f} s, {len(queries)} queries, one transaction; "
+        outbox = OutboxMessage.objects.filter(info_day=day).count()
+        print(f"  confirm: {confirm['seconds']:6.2f} s, {confirm['queries']} queries, one transaction, "
+              f"peak {confirm['peak_mib']:.1f} MiB (tracemalloc); "
               f"{counts.filter(status='confirmed').count()} confirmed, "
-              f"{counts.filter(status='waitlisted').count()} waiting")
+              f"{counts.filter(status='waitlisted').count()} waiting, {outbox} outbox rows")
+        print(f"  preview + confirm: {preview['seconds'] + confirm['seconds']:.2f} s; "
+              f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
     connection.close()
 
 

@@ -16,10 +16,11 @@ class MenetPortalConfig(AppConfig):
 
         # Outbox rows are written by receivers of these signals, in the sender's transaction.
         from events.signals import event_cancelled, event_rescheduled
-        from participants.signals import registration_changed
+        from participants.signals import registration_changed, registrations_changed
 
         from .notifications import receivers
 
         registration_changed.connect(receivers.on_registration_changed, dispatch_uid="outbox-registration-changed")
+        registrations_changed.connect(receivers.on_registrations_changed, dispatch_uid="outbox-registrations-changed")
         event_cancelled.connect(receivers.on_event_cancelled, dispatch_uid="outbox-event-cancelled")
         event_rescheduled.connect(receivers.on_event_rescheduled, dispatch_uid="outbox-event-rescheduled")

@@ -28,7 +28,7 @@ from events.models import EventStatus, InfoDay
 from trainings.models import Course
 
 from .models import Participant, Registration, RegistrationSource, RegistrationStatus
-from .signals import RegistrationChange, registration_changed
+from .signals import RegistrationChange, registration_changed, registrations_changed
 
 
 class RegistrationError(Exception):
@@ -877,8 +877,8 @@ def register_many(*, participants: list[Participant], event, source: str = Regis
     free, then the waiting list (the same rule as ``register_participant``, for a whole list).
 
     Raises ``AlreadyRegistered`` if one of them already holds a place or a waiting-list spot
-    (cancelled registrations are reopened at the end of the queue). Sends ``registration_changed``
-    for each.
+    (cancelled registrations are reopened at the end of the queue). Sends one
+    ``registrations_changed`` for the whole list (the outbox writes its rows in bulk).
     """
     import datetime
 
@@ -924,10 +924,12 @@ def register_many(*, participants: list[Participant], event, source: str = Regis
             registrations.append(registration)
         if new:
             bulk_create_with_history(new, Registration, default_user=registered_by)
-        for registration in registrations:
-            change = (RegistrationChange.CONFIRMED if registration.status == RegistrationStatus.CONFIRMED
-                      else RegistrationChange.WAITLISTED)
-            registration_changed.send(sender=Registration, registration=registration, change=change)
+        changes = [
+            (registration, RegistrationChange.CONFIRMED if registration.status == RegistrationStatus.CONFIRMED
+             else RegistrationChange.WAITLISTED)
+            for registration in registrations
+        ]
+        registrations_changed.send(sender=Registration, changes=changes)
         return registrations
 
 

@@ -8,6 +8,10 @@ from django.dispatch import Signal
 
 # sender=Registration, registration=..., change=one of RegistrationChange
 registration_changed = Signal()
+# sender=Registration, changes=[(registration, change), ...]: the bulk paths (an import's
+# register_many) send one of these instead of one registration_changed per row, so the
+# receivers can write their rows with one query per batch. Same meaning per pair.
+registrations_changed = Signal()
 
 
 class RegistrationChange:

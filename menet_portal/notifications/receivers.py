@@ -36,21 +36,47 @@ def on_registration_changed(sender, registration, change, **kwargs):
             # sends event_cancelled: tell each of them here (the same row as on_event_cancelled's).
             _write_cancellation_notices(event, [registration], registration.cancel_reason)
         return
+    row = _notice_row(registration, change)
+    if row is None:
+        return
+    write_message(
+        kind=row.kind, recipient=row.recipient, subject_key=row.subject_key, slot=row.slot,
+        registration=registration, info_day_id=registration.info_day_id, course_id=registration.course_id,
+    )
+    if registration.course_id and change in (RegistrationChange.CONFIRMED, RegistrationChange.PROMOTED):
+        _material_link_for_late_joiner(registration)
+
+
+def _notice_row(registration, change) -> OutboxMessage | None:
+    """The (unsaved) notice of a new, waiting, promoted or pending registration; None when there is
+    none to send (another change, no e-mail address, anonymised)."""
     kind = KIND_BY_CHANGE.get(change)
     participant = registration.participant
     if kind is None or not participant.email or participant.anonymised_at:
-        return
+        return None
     # The slot names this occurrence of the change, so a cancelled-and-returned person is
     # told again, but the same change signalled twice is written once.
     moment = (registration.created_at if change in (RegistrationChange.WAITLISTED, RegistrationChange.PENDING)
               else registration.confirmed_at)
-    write_message(
+    now = timezone.now()
+    return OutboxMessage(
         kind=kind, recipient=participant.email, subject_key=f"registration:{registration.pk}",
-        slot=f"{change}@{_stamp(moment)}", registration=registration,
-        info_day_id=registration.info_day_id, course_id=registration.course_id,
+        slot=f"{change}@{_stamp(moment)}", registration_id=registration.pk,
+        info_day_id=registration.info_day_id, course_id=registration.course_id, due_at=now, send_after=now,
     )
-    if registration.course_id and change in (RegistrationChange.CONFIRMED, RegistrationChange.PROMOTED):
-        _material_link_for_late_joiner(registration)
+
+
+def on_registrations_changed(sender, changes, **kwargs):
+    """The bulk form of ``on_registration_changed`` (an import): the same notices, written with
+    one insert per batch instead of one get_or_create per registration. Only new, waiting and
+    promoted registrations come this way (a cancellation still goes through the single signal)."""
+    assert all(change != RegistrationChange.CANCELLED for _r, change in changes)
+    rows = [row for row in (_notice_row(r, change) for r, change in changes) if row is not None]
+    write_messages(rows, queue=True)
+    # Late joiners of a started course: at most the course's places, so one look-up each is bounded.
+    for registration, change in changes:
+        if registration.course_id and change in (RegistrationChange.CONFIRMED, RegistrationChange.PROMOTED):
+            _material_link_for_late_joiner(registration)
 
 
 def _material_link_for_late_joiner(registration):
