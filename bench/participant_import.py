@@ -4,8 +4,8 @@ Migrates a fresh PostgreSQL database, then times the three steps of participants
 a generated Windows-1250 semicolon CSV: reading, checking (the preview), confirming (one
 transaction). The preview should stay a handful of queries however long the file is.
 Queries are counted exactly with a connection ``execute_wrapper`` (Django's query log stops at
-9,000); peak memory is tracemalloc's peak of Python allocations per step and the process's
-maximum resident set size (``resource.getrusage``).
+9,000); peak memory is the process's maximum resident set size (``resource.getrusage``) after
+each step (tracemalloc would slow the Python part several times over and distort the timings).
 
     .venv/bin/python bench/participant_import.py [--rows 100 1000 5000]
 
@@ -19,7 +19,6 @@ import os
 import resource
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 from benchdb import database_url, manage, recreate_database
@@ -35,20 +34,18 @@ def fresh_postgres():
 
 @contextlib.contextmanager
 def measured(connection):
-    """Seconds, exact query count and tracemalloc peak (MiB) of the block."""
+    """Seconds, exact query count and the process's peak resident memory (MiB) after the block."""
     result = {"queries": 0}
 
     def counter(execute, sql, params, many, context):
         result["queries"] += 1
         return execute(sql, params, many, context)
 
-    tracemalloc.start()
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
         yield result
     result["seconds"] = time.perf_counter() - started
-    result["peak_mib"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
-    tracemalloc.stop()
+    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main():
@@ -93,14 +90,14 @@ def main():
             outcomes = imports.check_rows(rows, day, viewer=None)
         assert all(o.ok for o in outcomes)
         print(f"  preview: {preview['seconds']:6.2f} s, {preview['queries']} queries, "
-              f"peak {preview['peak_mib']:.1f} MiB (tracemalloc)")
+              f"peak {preview['peak_mib']:.0f} MiB RSS")
 
         with measured(connection) as confirm:
             imports.confirm_import(rows=rows, event=day, imported_by=None)
         counts = Registration.objects.filter(info_day=day)
         outbox = OutboxMessage.objects.filter(info_day=day).count()
         print(f"  confirm: {confirm['seconds']:6.2f} s, {confirm['queries']} queries, one transaction, "
-              f"peak {confirm['peak_mib']:.1f} MiB (tracemalloc); "
+              f"peak {confirm['peak_mib']:.0f} MiB RSS; "
               f"{counts.filter(status='confirmed').count()} confirmed, "
               f"{counts.filter(status='waitlisted').count()} waiting, {outbox} outbox rows")
         print(f"  preview + confirm: {preview['seconds'] + confirm['seconds']:.2f} s; "
