@@ -24,7 +24,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from benchdb import BENCH_SECRET_KEY, Gunicorn, bench_database_name, database_url, seed_demo_database
+from benchdb import manage, BENCH_SECRET_KEY, Gunicorn, bench_database_name, database_url, seed_demo_database
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -123,7 +123,9 @@ def main():
     args = parser.parse_args()
     db_name = bench_database_name("menet_bench_pages")
     db_url = database_url(db_name)
-    if not args.reuse:
+    if args.reuse:  # a kept database still gets the migrations landed since it was seeded
+        manage(db_url, "migrate", "--noinput", "-v0")
+    else:
         took = seed_demo_database(db_name, args.participants, analyze=True, events=args.events)
         print(f"seeded {args.participants} participants, {args.events} events in {took:.1f} s "
               "(migrate + seed_programme + seed_demo + ANALYZE)")
