@@ -28,13 +28,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trainings.completion import planned_sessions
 from trainings.services import info_day_ends_at
 
-from .hungarian import instrumental_suffix
+from .hungarian import instrumental
 from .models import IndicatorKey, MonthlyParticipantPlan
 
 
@@ -104,8 +105,11 @@ class PlanItem:
     @property
     def state_label(self) -> str:
         if self.is_behind:
-            # Hungarian: the number takes the instrumental suffix as it is read ("3-mal", "25-tel").
-            return _("%(n)s-%(suffix)s elmarad") % {"n": self.behind_by, "suffix": instrumental_suffix(self.behind_by)}
+            # Hungarian: the number takes the instrumental suffix as it is read ("3-mal", "25-tel");
+            # other languages get the bare number ("behind by 3").
+            n = self.behind_by
+            amount = instrumental(n) if (get_language() or "hu").startswith("hu") else str(n)
+            return _("%(amount)s elmarad") % {"amount": amount}
         return str(PlanState.LABELS[self.state])
 
     @property

@@ -174,3 +174,17 @@ def test_dashboard_cards_show_the_plan_so_early_cards_are_not_red(client, year_p
         client.force_login(FunderFactory())
         funder = client.get(reverse("reports:funder_home")).content.decode()
         assert "3-mal elmarad" in funder and "Havi résztvevői terv szerkesztése" not in funder
+
+
+
+def test_behind_label_in_english_has_no_hungarian_suffix():
+    from django.utils import translation
+
+    from plan.selectors import PlanItem
+
+    item = PlanItem(key="trainees", label="x", actual=Decimal(12), planned=Decimal(15),
+                    final_min=Decimal(150), final_max=Decimal(150))
+    with translation.override("hu"):
+        assert item.state_label == "3-mal elmarad"
+    with translation.override("en"):
+        assert item.state_label == "behind by 3"
