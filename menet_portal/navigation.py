@@ -42,6 +42,7 @@ MENUS = {
         MenuItem("notifications:outbox", _("Értesítések")),
         MenuItem("report_documents:home", _("Jelenléti ívek és jelentések (PDF)")),
         MenuItem("evidence:overview", _("Igazolások")),
+        MenuItem("photos:overview", _("Fotók")),
         MenuItem("privacy:duplicate_list", _("Adatvédelem")),
         MenuItem("lockouts", _("Zárolt belépések")),
     ],
@@ -81,6 +82,7 @@ SECTION_OVERRIDES = {
     "feedback:non_respondents": ["trainings:register_overview"],
     "feedback:": ["reports:staff_home"],
     "plan:": ["reports:staff_home"],
+    "photos:event": ["trainings:register_overview", "photos:overview", "evidence:overview"],
 }
 
 # Pages that are not part of the workspace (public site, personal links): no breadcrumbs.
@@ -147,6 +149,8 @@ PAGE_LABELS = {
     "feedback:event": _("Elégedettségi kérdőív – esemény"),
     "feedback:paper_entry": _("Papíron kitöltött kérdőív"),
     "feedback:non_respondents": _("Akik még nem válaszoltak"),
+    "photos:overview": _("Fotódokumentáció"),
+    "photos:event": _("Fényképek"),
 }
 
 

@@ -111,3 +111,20 @@ def generated_reports_for(user):
     if role == Role.FUNDER:
         return qs.filter(finalised_at__isnull=False, aggregate=True)
     return qs.none()
+
+
+def event_photos_for(user):
+    """Event photos (photos.EventPhoto) the user may see and manage.
+
+    Staff: all. Coordinators: the photos of their own library's info days and courses. Trainers
+    and the funder viewer: none on the web; the funder sees only the photos staff picked, printed
+    in the finalised progress report (generated_reports_for)."""
+    from photos.models import EventPhoto
+
+    qs = EventPhoto.objects.select_related("info_day__library", "course__site__library", "uploaded_by")
+    role = _role(user)
+    if role == Role.STAFF:
+        return qs
+    if role == Role.COORDINATOR:
+        return qs.filter(Q(info_day__library_id=user.library_id) | Q(course__site__library_id=user.library_id))
+    return qs.none()

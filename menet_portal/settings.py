@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "evidence",
     "feedback",
     "plan",
+    "photos",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ urlpatterns = [
     path("adatvedelem/", include("privacy.urls")),
     path("igazolasok/", include("evidence.urls")),
     path("kerdoiv/", include("feedback.urls")),
+    path("fenykepek/", include("photos.urls")),
 ]
 
 if settings.BENCH_VIEWS:

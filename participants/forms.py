@@ -47,6 +47,10 @@ class ParticipantForm(forms.Form):
     size_band = forms.ChoiceField(
         label=_("Méret (gazdasági szervezetnél)"), required=False, choices=[("", "---------"), *SizeBand.choices]
     )
+    photo_consent = forms.BooleanField(
+        label=_("Hozzájárul, hogy a rendezvényen fénykép készüljön róla, és az a program beszámolójában megjelenjen."),
+        required=False, help_text=_("Nem kötelező; bármikor visszavonható."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +117,7 @@ class ParticipantForm(forms.Form):
                 ),
                 css_id="organisation-fields",
             ),
+            Fieldset(_("Fénykép (nem kötelező)"), "photo_consent"),
         ]
 
 
@@ -168,6 +173,7 @@ class ParticipantEditForm(ParticipantForm):
             "organisation_kind": organisation.kind if organisation else "",
             "tax_number": organisation.tax_number if organisation else "",
             "size_band": organisation.size_band if organisation else "",
+            "photo_consent": participant.photo_consent_at is not None,
         }
 
 

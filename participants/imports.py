@@ -63,6 +63,7 @@ COLUMNS = [
     ("tax_number", gettext_lazy("Adószám")),
     ("size_band", gettext_lazy("Méret")),
     ("consent", gettext_lazy("Hozzájárult")),
+    ("photo_consent", gettext_lazy("Fényképhez hozzájárult")),
 ]
 REQUIRED_COLUMNS = ["family_name", "given_name", "birth_year", "settlement", "county", "target_group", "consent"]
 HEADER_BY_FIELD = dict(COLUMNS)
@@ -437,6 +438,7 @@ def check_rows(rows: list[dict], event, *, viewer) -> list[RowOutcome]:
         data["size_band"] = _translate_choice(
             row, "size_band", sizes, _("Ismeretlen méret; lehet: mikro, kis, közép, nagy."), errors)
         data["consent"] = "on" if _key(row.get("consent")) in YES else ""
+        data["photo_consent"] = "on" if _key(row.get("photo_consent")) in YES else ""
         for name in ("target_group", "organisation_kind", "size_band"):
             if not data[name] and any(h == str(HEADER_BY_FIELD[name]) for h, _m in errors):
                 data.pop(name)  # already reported; the form would only add "required"
@@ -550,9 +552,9 @@ def confirm_import(*, rows: list[dict], event, imported_by) -> list:
 
 EXAMPLE_ROWS = [
     ["Kovács", "Anna", "kovacs.anna@example.hu", "06 30 123 4567", "1978", "Tata", "Komárom-Esztergom",
-     "állampolgár", "", "", "", "", "igen"],
+     "állampolgár", "", "", "", "", "igen", "igen"],
     ["Szőke", "Győző", "szoke.gyozo@example.hu", "+36 20 765 4321", "1969", "Tata", "Komárom-Esztergom",
-     "gazdasági", "Példa Bt.", "Bt.", "10773381-2-44", "mikro", "igen"],
+     "gazdasági", "Példa Bt.", "Bt.", "10773381-2-44", "mikro", "igen", "nem"],
 ]
 
 

@@ -107,6 +107,9 @@ class Participant(models.Model):
     consent_given_at = models.DateTimeField(_("hozzájárulás ideje"))
     consent_text_version = models.CharField(_("adatkezelési tájékoztató verziója"), max_length=20)
     reminders_opt_out = models.BooleanField(_("nem kér emlékeztetőt"), default=False)
+    # A separate, optional consent: photos of the person at the programme's events may be taken
+    # and used in the reports to the funder. The time it was given; empty = not given (or withdrawn).
+    photo_consent_at = models.DateTimeField(_("fényképhez hozzájárult"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonimizálva"), null=True, blank=True)
     created_at = models.DateTimeField(_("létrehozva"), auto_now_add=True)
     updated_at = models.DateTimeField(_("módosítva"), auto_now=True)

@@ -673,6 +673,18 @@ def _apply_person_data(participant: Participant, data: dict, *, correct_organisa
     participant.email = (participant.email or "").strip()
     participant.phone = normalise_phone(participant.phone or "")
     participant.organisation = _organisation_for(data, correct=correct_organisation, viewer=viewer)
+    _apply_photo_consent(participant, data)
+
+
+def _apply_photo_consent(participant: Participant, data: dict) -> None:
+    """The optional photo consent: ticked keeps (or sets, now) its time, unticked withdraws it.
+    A form without the field (``photo_consent`` missing from ``data``) leaves it as it is."""
+    if "photo_consent" not in data:
+        return
+    if data["photo_consent"]:
+        participant.photo_consent_at = participant.photo_consent_at or timezone.now()
+    else:
+        participant.photo_consent_at = None
 
 
 def create_participant(*, data: dict, viewer, library=None, use_existing=None,
@@ -860,6 +872,7 @@ def record_people(*, rows: list[dict], known: list, library=None, recorded_by=No
                 birth_year=row["birth_year"], settlement=row["settlement"].strip(), county=row["county"],
                 target_group=row["target_group"], organisation=organisation, registering_library=library,
                 consent_given_at=now, consent_text_version=settings.CONSENT_TEXT_VERSION,
+                photo_consent_at=now if row.get("photo_consent") else None,
             )
             new_people.append(person)
             people.append(person)

@@ -27,7 +27,7 @@ def _event(registration) -> dict:
 
 def _history(participant) -> list[dict]:
     fields = ("family_name", "given_name", "email", "phone", "birth_year", "settlement", "target_group",
-              "consent_given_at", "consent_text_version", "reminders_opt_out", "anonymised_at")
+              "consent_given_at", "consent_text_version", "photo_consent_at", "reminders_opt_out", "anonymised_at")
     rows = []
     for row in participant.history.order_by("history_date", "history_id").select_related("history_user"):
         rows.append({
@@ -149,7 +149,8 @@ def export_person(participant) -> dict:
             "settlement": organisation.settlement, "size_band": organisation.get_size_band_display(),
         },
         "consent": {"given_at": _iso(participant.consent_given_at), "notice_version": participant.consent_text_version,
-                    "current_notice_version": settings.CONSENT_TEXT_VERSION},
+                    "current_notice_version": settings.CONSENT_TEXT_VERSION,
+                    "photo_consent_at": _iso(participant.photo_consent_at)},
         "registrations": [{
             "event": _event(r), "status": r.status, "status_label": r.get_status_display(),
             "source": r.get_source_display(), "created_at": _iso(r.created_at), "confirmed_at": _iso(r.confirmed_at),

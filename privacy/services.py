@@ -325,11 +325,12 @@ SCRUBBED = "[anonimizálva]"
 
 def _anonymous_values(participant: Participant) -> dict:
     """What replaces the personal fields. Kept: target group, county, registering library and
-    organisation (the indicators count by them), the birth decade (age bands), the consent time."""
+    organisation (the indicators count by them), the birth decade (age bands), the consent time.
+    The photo consent is cleared: nobody may use a photo of an anonymised person any more."""
     return {
         "family_name": ANONYMOUS_FAMILY_NAME, "given_name": f"#{participant.pk}", "email": "", "phone": "",
         "birth_year": max(participant.birth_year - participant.birth_year % 10, 1900),
-        "settlement": ANONYMOUS_SETTLEMENT,
+        "settlement": ANONYMOUS_SETTLEMENT, "photo_consent_at": None,
     }
 
 

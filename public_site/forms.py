@@ -48,7 +48,7 @@ class PublicRegistrationForm(ParticipantForm):
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
         for name, field in self.fields.items():
-            css = "form-check-input" if name == "consent" else (
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control")
             field.widget.attrs.setdefault("class", css)
             described = []

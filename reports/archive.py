@@ -176,7 +176,9 @@ def generate(*, report_id: int, raise_errors: bool = False, now=None) -> Generat
             spec.context["deviation_notes"] = deviation_notes_for(report)
         html = spec.html()
         _set_progress(report.pk, 40)
-        pdf = html_to_pdf(html, progress=progress)
+        from .documents.fetcher import StaticFilesOnlyFetcher
+
+        pdf = html_to_pdf(html, progress=progress, fetcher=StaticFilesOnlyFetcher(extra_files=spec.extra.get("files", ())))
         _set_progress(report.pk, 95)
         return store(report=report, content=pdf.content, page_count=pdf.page_count)
     except Exception as exc:

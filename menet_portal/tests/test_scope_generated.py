@@ -89,6 +89,10 @@ def other_library(db):
         registration=trainee, token="b-library-material-token", expires_at=timezone.now() + datetime.timedelta(days=9))
     report = GeneratedReport.objects.create(
         kind=ReportKind.ATTENDANCE, parameters={"info_day": day.pk}, title=MARKERS[0], library=library)
+    from photos.models import EventPhoto
+
+    photo = EventPhoto.objects.create(info_day=day, file="photos/b.jpg", width=1, height=1, size=1, sha256="0" * 64,
+                                      caption=MARKERS[0], uploaded_by=coordinator_b)
     message = OutboxMessage.objects.create(
         kind=MessageKind.REGISTRATION_CONFIRMED, recipient=MARKERS[1], subject_key=f"registration:{registration.pk}",
         slot="x", registration=registration)
@@ -104,10 +108,11 @@ def other_library(db):
         "report_documents:download": report.pk, "report_documents:finalise": report.pk,
         "report_documents:delete": report.pk, "report_documents:course_certificates": course.pk,
         "notifications:resend": message.pk,
+        "photos:event": day.pk, "photos:image": photo.pk, "photos:delete": photo.pk, "photos:pick": photo.pk,
         "feedback:event": day.pk, "feedback:paper_entry": day.pk, "feedback:non_respondents": day.pk,
     }
     every_pk = sorted({day.pk, course.pk, session.pk, person.pk, registration.pk, trainee.pk, link.pk, report.pk,
-                       message.pk, batch.pk})
+                       message.pk, batch.pk, photo.pk})
     tokens = {"participants:import_preview": batch.token, "trainings:material_home": "forged-token",
               "trainings:material_lesson": "forged-token", "notifications:opt_out": "forged-token",
               "feedback:answer": "forged-token",

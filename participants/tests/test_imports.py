@@ -216,7 +216,7 @@ def test_template_download_has_the_headers_and_reads_back(login, coordinator):
     client = login(coordinator)
     response = client.get(reverse("participants:import_template"), {"format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
-    assert list(rows[0]) == HEADER
+    assert list(rows[0]) == HEADER + ["Fényképhez hozzájárult"]  # the optional photo consent column last
     upload = SimpleUploadedFile("minta.xlsx", response.content)
     parsed = imports.read_file(upload)
     assert all(o.ok for o in imports.check_rows(parsed, InfoDayFactory(), viewer=None)), "the template's examples are valid"
@@ -293,3 +293,16 @@ def test_hungarian_headers_read_the_same_with_the_english_interface():
         rows = imports.read_file(SimpleUploadedFile("lista.csv", content, content_type="text/csv"))
     assert len(rows) == 1
     assert rows[0]["family_name"] == "Kovács" and rows[0]["settlement"] == "Tata"
+
+
+def test_the_optional_photo_consent_column_records_the_consent_with_its_time(
+        login, coordinator, django_capture_on_commit_callbacks):
+    day = InfoDayFactory(library=coordinator.library, capacity=30, minimum=1)
+    client = login(coordinator)
+    rows = [r + [flag] for r, flag in zip(good_rows()[:2], ["igen", "nem"])]
+    text = "\r\n".join(";".join(r) for r in [HEADER + ["Fényképhez hozzájárult"], *rows]) + "\r\n"
+    response = _upload(client, day, SimpleUploadedFile("fotok.csv", text.encode("cp1250"), content_type="text/csv"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"])
+    assert Participant.objects.get(family_name="Őri").photo_consent_at is not None
+    assert Participant.objects.get(family_name="Űrös").photo_consent_at is None

@@ -31,9 +31,12 @@ class RefusedURL(ValueError):
 
 
 class StaticFilesOnlyFetcher(URLFetcher):
-    def __init__(self, root: Path | None = None):
+    def __init__(self, root: Path | None = None, extra_files=()):
         super().__init__(allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
         self.root = (root or static_root()).resolve()
+        # Exact files a report may embed besides static/ (the event photos staff picked for a
+        # progress report): named one by one by the report's builder, never a folder.
+        self.extra_files = {Path(p).resolve() for p in extra_files}
         self.served: list[str] = []
         self.refused: list[str] = []
 
@@ -42,6 +45,8 @@ class StaticFilesOnlyFetcher(URLFetcher):
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
             raise RefusedURL(f"refused URL scheme or host: {url[:200]}")
         path = Path(url2pathname(unquote(parts.path))).resolve()
+        if path in self.extra_files and path.is_file():
+            return path
         if not path.is_relative_to(self.root) or not path.is_file():
             raise RefusedURL(f"refused path outside static/: {url[:200]}")
         return path

@@ -46,6 +46,10 @@ def build(key, programme, *, progress=None, now=None):
     questionnaire_chart = charts.distribution_bars(
         [(q.question.text, q.distribution) for q in questionnaire.total.questions if q.count], label_width=220,
     ) if questionnaire.total.shown else ""
+    # Event photos staff picked for the report (photos/), embedded from the archive storage.
+    from photos.services import path_of, picked_photos
+
+    photos = [{"photo": p, "uri": path_of(p).as_uri()} for p in picked_photos(programme)]
     return DocumentSpec(
         template="reports/pdf/progress.html",
         title=_("Szakmai beszámoló – %(programme)s") % {"programme": programme.name},
@@ -61,7 +65,9 @@ def build(key, programme, *, progress=None, now=None):
             "questionnaire_chart": questionnaire_chart,
             # Each indicator against the plan to date (templates/reports/pdf/_plan.html).
             "plan": plan_progress(indicators, now=indicators.as_of),
+            "photos": photos,
         },
+        extra={"files": [path_of(item["photo"]) for item in photos]},
         programme=programme,
         rows=len(indicators.info_days) + len(indicators.courses),
     )
