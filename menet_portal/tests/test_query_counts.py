@@ -25,7 +25,7 @@ LIMITS = {
     "participant detail": 9,
     "registration POST": 45,
     "session register": 12,
-    "funder home": 13,
+    "funder home": 16,  # 10 + the monthly plan (1) + the evidence-state counts (5), the same at both sizes
     "outbox page": 7,
     "report archive": 6,
 }
