@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from menet_portal.db import hungarian_sort_key
 from participants.models import RegistrationStatus
 
 
@@ -129,8 +130,9 @@ def event_overview(*, info_days, courses, now=None) -> list[EventOverviewRow]:
 OVERVIEW_SORTS = {
     # table column -> sort key of an _OverviewKey
     "next_date": lambda k: (k.sort_date, k.kind, k.pk),
-    "title": lambda k: (k.settlement, k.kind, k.pk),
-    "region": lambda k: (k.region, k.sort_date, k.pk),
+    # Text columns in Hungarian alphabetical order, as the SQL lists sort (menet_portal/db.py).
+    "title": lambda k: (hungarian_sort_key(k.settlement or ""), k.kind, k.pk),
+    "region": lambda k: (hungarian_sort_key(k.region or ""), k.sort_date, k.pk),
     "status": lambda k: (k.status, k.sort_date, k.pk),
     "fill_rate": lambda k: (k.fill_rate, k.sort_date, k.pk),
     "waitlisted": lambda k: (k.waitlisted, k.sort_date, k.pk),
