@@ -39,3 +39,19 @@ def test_seed_can_issue_links_to_confirmed_trainees(capsys):
     call_command("seed_learning_material", "--issue-links")
     assert MaterialLink.objects.get(registration=reg).is_active
     assert "/kepzesek/tananyag/" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_example_link_uses_the_portal_address(settings):
+    """`make demo PORT=8080` prints an example link on that port, not on 8000."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.PORTAL_BASE_URL = "http://127.0.0.1:8791"
+    call_command("seed_programme", verbosity=0)
+    call_command("seed_demo", participants=60, verbosity=0)
+    out = StringIO()
+    call_command("seed_learning_material", issue_links=True, stdout=out)
+    assert "http://127.0.0.1:8791/kepzesek/tananyag/" in out.getvalue()
+    assert ":8000/" not in out.getvalue()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from events.models import Programme
@@ -36,4 +37,5 @@ class Command(BaseCommand):
                 .order_by("id").first()
             )
             if link:
-                self.stdout.write(f"  e.g. http://127.0.0.1:8000/kepzesek/tananyag/{link.token}/")
+                base = settings.PORTAL_BASE_URL.rstrip("/")
+                self.stdout.write(f"  e.g. {base}/kepzesek/tananyag/{link.token}/")
