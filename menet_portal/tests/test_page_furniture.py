@@ -203,3 +203,17 @@ def test_the_home_page_has_no_breadcrumbs_and_its_item_is_active(login, coordina
     content = login(coordinator).get(reverse("participants:coordinator_home")).content.decode()
     assert 'aria-label="Morzsamenü"' not in content
     assert _parse(content).active == [reverse("participants:coordinator_home")]
+
+
+def test_summary_item_has_no_stray_full_stop_before_the_colon():
+    """The consent label ends in a full stop: the summary reads "…szerint: <message>", not "…szerint.: …"."""
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Consent(forms.Form):
+        consent = forms.BooleanField(label="Hozzájárult az adatkezelési tájékoztató szerint.")
+
+    form = Consent(data={})
+    assert not form.is_valid()
+    html = render_to_string("includes/form_errors.html", {"form": form})
+    assert "szerint:" in html and "szerint.:" not in html
