@@ -5,6 +5,8 @@ user's scope: another library's id answers 404. The funder viewer has no photo p
 photos staff picked reach the ministry printed in the finalised progress report.
 """
 
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -20,6 +22,8 @@ from menet_portal.scope import courses_for, event_photos_for, info_days_for, reg
 from participants.models import RegistrationStatus
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 INFO_DAY, COURSE = "informacios-nap", "kepzes"
 
@@ -67,7 +71,14 @@ def event_photos(request, kind, pk):
 @role_required(Role.STAFF, Role.COORDINATOR)
 def photo_image(request, pk):
     photo = get_object_or_404(event_photos_for(request.user), pk=pk)
-    response = HttpResponse(services.read_photo(photo), content_type="image/jpeg")
+    try:
+        data = services.read_photo(photo)
+    except FileNotFoundError:
+        # The row is there but its file is not (a restore without the archive's files): a 404 and a
+        # log line for the operator, not a 500.
+        logger.error("photo %s: file %s is missing from the archive storage", photo.pk, photo.file.name)
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="fenykep-{photo.pk}.jpg"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

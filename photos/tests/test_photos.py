@@ -97,6 +97,15 @@ def test_the_coordinator_uploads_on_the_event_page_and_another_library_gets_404(
     assert EventPhoto.objects.count() == 1
 
 
+
+def test_a_photo_whose_file_is_missing_answers_404_not_500(client, staff):
+    """A row without its file (e.g. a database restored without the archive's files)."""
+    day = factories.InfoDayFactory()
+    photo = EventPhoto.objects.create(info_day=day, file="photos/missing.jpg", width=1, height=1, size=1,
+                                      sha256="0" * 64, uploaded_by=staff)
+    client.force_login(staff)
+    assert client.get(reverse("photos:image", args=[photo.pk])).status_code == 404
+
 def test_only_staff_pick_and_a_picked_photo_is_not_deleted(client, staff):
     day = factories.InfoDayFactory()
     coordinator = factories.CoordinatorFactory(library=day.library)
