@@ -126,6 +126,23 @@ def test_sessions_count_their_own_register():
     assert _state(staff, future).state == ProofState.NOT_DUE
 
 
+def test_info_days_and_sessions_together_keep_their_own_counts():
+    """One call with both kinds (the dashboard's): each register counts only its own present rows."""
+    staff = StaffFactory()
+    day, _regs, attendances = _held_day(LibraryFactory(), present=2)
+    services.sign_attendance(attendance=attendances[0], strokes=STROKE, collected_by=staff)
+    course = CourseFactory()
+    now = timezone.now()
+    session = SessionFactory(course=course, number=1, starts_at=now - datetime.timedelta(days=2),
+                             ends_at=now - datetime.timedelta(days=2) + datetime.timedelta(hours=4))
+    for reg in register_people(names=ACCENTED[3:6], info_day=None, course=course):
+        AttendanceFactory(registration=reg, session=session)
+    rows = {(r.kind, r.event.pk): r for r in evidence_states(info_days=info_days_for(staff),
+                                                            sessions=sessions_for(staff))}
+    assert (rows[("info_day", day.pk)].present, rows[("info_day", day.pk)].signed) == (2, 1)
+    assert (rows[("session", session.pk)].present, rows[("session", session.pk)].signed) == (3, 0)
+
+
 def test_coordinators_see_their_own_librarys_events_only():
     mine, other = LibraryFactory(), LibraryFactory()
     my_day, *_ = _held_day(mine)
