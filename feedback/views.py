@@ -6,29 +6,25 @@ Events come from the user's scope (menet_portal.scope): another library's id ans
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from menet_portal.models import Role
 from menet_portal.permissions import role_required, user_has_role
-from menet_portal.scope import courses_for, info_days_for
+from menet_portal.scope import COURSE_SLUG, INFO_DAY_SLUG, event_for
 from reports import charts
 from reports.selectors import current_programme
 
 from . import selectors, services
 from .forms import PaperQuestionnaireForm, QuestionnaireForm
 
-INFO_DAY, COURSE = "informacios-nap", "kepzes"
+INFO_DAY, COURSE = INFO_DAY_SLUG, COURSE_SLUG
 
 
 def _event(request, kind, pk):
-    if kind == INFO_DAY:
-        return get_object_or_404(info_days_for(request.user), pk=pk)
-    if kind == COURSE:
-        return get_object_or_404(courses_for(request.user).select_related("site__library"), pk=pk)
-    raise Http404
+    return event_for(request.user, kind, pk)
 
 
 def event_kind(event):

@@ -128,3 +128,19 @@ def event_photos_for(user):
     if role == Role.COORDINATOR:
         return qs.filter(Q(info_day__library_id=user.library_id) | Q(course__site__library_id=user.library_id))
     return qs.none()
+
+
+# The URL slugs of the two event kinds in ``…/<kind>/<pk>/`` addresses (photos, questionnaire).
+INFO_DAY_SLUG, COURSE_SLUG = "informacios-nap", "kepzes"
+
+
+def event_for(user, kind, pk):
+    """The info day or course ``pk`` of ``kind`` (a URL slug) within ``user``'s scope; else 404."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    if kind == INFO_DAY_SLUG:
+        return get_object_or_404(info_days_for(user), pk=pk)
+    if kind == COURSE_SLUG:
+        return get_object_or_404(courses_for(user).select_related("site__library"), pk=pk)
+    raise Http404

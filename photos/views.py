@@ -18,22 +18,18 @@ from django.views.decorators.http import require_POST
 
 from menet_portal.models import Role
 from menet_portal.permissions import role_required
-from menet_portal.scope import courses_for, event_photos_for, info_days_for, registrations_for
+from menet_portal.scope import COURSE_SLUG, INFO_DAY_SLUG, event_for, event_photos_for, registrations_for
 from participants.models import RegistrationStatus
 
 from . import services
 
 logger = logging.getLogger(__name__)
 
-INFO_DAY, COURSE = "informacios-nap", "kepzes"
+INFO_DAY, COURSE = INFO_DAY_SLUG, COURSE_SLUG
 
 
 def _event(request, kind, pk):
-    if kind == INFO_DAY:
-        return get_object_or_404(info_days_for(request.user), pk=pk)
-    if kind == COURSE:
-        return get_object_or_404(courses_for(request.user).select_related("site__library"), pk=pk)
-    raise Http404
+    return event_for(request.user, kind, pk)
 
 
 def event_url(photo_or_event):
