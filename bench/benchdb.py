@@ -57,6 +57,7 @@ def seed_demo_database(name: str, participants: int, analyze: bool = False, even
 
 
 BENCH_SECRET_KEY = "bench-only-secret-key-not-for-production-0123456789"
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 
 
 def bench_database_name(default: str) -> str:
@@ -78,7 +79,12 @@ class Gunicorn:
         env = {
             **os.environ, "DEBUG": "0", "DATABASE_URL": self.db_url, "DJANGO_SETTINGS_MODULE": "menet_portal.settings",
             "SECRET_KEY": BENCH_SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0", "BENCH_VIEWS": "1", "LOG_LEVEL": "WARNING", **self.extra_env,
+            "SECURE_SSL_REDIRECT": "0", "BENCH_VIEWS": "1", "LOG_LEVEL": "WARNING",
+            # As in production: tasks (the e-mail sends) go to the Redis broker for a worker instead of
+            # running inside the request (eager), and no e-mail is printed. No worker consumes them here;
+            # the bench's Redis database is emptied when the server stops.
+            "REDIS_URL": BENCH_REDIS_URL, "CELERY_BROKER_URL": BENCH_REDIS_URL, "CELERY_TASK_ALWAYS_EAGER": "0",
+            "EMAIL_URL": "dummymail://", **self.extra_env,
         }
         cmd = [str(Path(sys.executable).with_name("gunicorn")), "menet_portal.wsgi", "--bind", f"127.0.0.1:{self.port}",
                "--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "120",
@@ -104,3 +110,6 @@ class Gunicorn:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        import redis
+
+        redis.Redis.from_url(self.extra_env.get("REDIS_URL", BENCH_REDIS_URL)).flushdb()
