@@ -160,21 +160,8 @@ def generate(*, report_id: int, raise_errors: bool = False, now=None) -> Generat
         report.heartbeat_at, report.queue_failed_at = timezone.now(), None
         report.save(update_fields=["status", "progress", "error", "heartbeat_at", "queue_failed_at"])
     try:
-        key, target = documents.resolve_target(report.kind, report.parameters, None)
         progress = lambda value: _set_progress(report.pk, value)  # noqa: E731
-        spec = documents.build_document(report.kind, key, target, progress=progress, now=now)
-        # Every printed sheet carries its archive reference and its QR code, so a signed paper
-        # copy can be scanned back against this very row (evidence.scans).
-        from evidence.scans import archive_reference, reference_qr_svg
-
-        spec.context["archive_reference"] = archive_reference(report)
-        spec.context["archive_qr"] = reference_qr_svg(spec.context["archive_reference"])
-        if report.kind == ReportKind.PROGRESS:
-            # The deviation notes written for this very row are printed in it (plan.services).
-            from plan.selectors import deviation_notes_for
-
-            spec.context["deviation_notes"] = deviation_notes_for(report)
-        html = spec.html()
+        spec, html = final_document(report, progress=progress, now=now)
         _set_progress(report.pk, 40)
         from .documents.fetcher import StaticFilesOnlyFetcher
 
@@ -193,6 +180,25 @@ def generate(*, report_id: int, raise_errors: bool = False, now=None) -> Generat
             raise
         report.refresh_from_db()
         return report
+
+
+def final_document(report: GeneratedReport, *, progress=None, now=None):
+    """The document of the archive row and its final HTML, exactly as WeasyPrint gets it
+    (bench/reports.py renders this same HTML alone)."""
+    key, target = documents.resolve_target(report.kind, report.parameters, None)
+    spec = documents.build_document(report.kind, key, target, progress=progress, now=now)
+    # Every printed sheet carries its archive reference and its QR code, so a signed paper
+    # copy can be scanned back against this very row (evidence.scans).
+    from evidence.scans import archive_reference, reference_qr_svg
+
+    spec.context["archive_reference"] = archive_reference(report)
+    spec.context["archive_qr"] = reference_qr_svg(spec.context["archive_reference"])
+    if report.kind == ReportKind.PROGRESS:
+        # The deviation notes written for this very row are printed in it (plan.services).
+        from plan.selectors import deviation_notes_for
+
+        spec.context["deviation_notes"] = deviation_notes_for(report)
+    return spec, spec.html()
 
 
 @transaction.atomic

@@ -134,3 +134,19 @@ def test_a_second_concurrent_run_does_not_spoil_a_done_report(monkeypatch):
     result = archive.generate(report_id=report.pk)
     assert result.status == ReportStatus.DONE and result.error == ""
     assert archive.read_verified(result)
+
+
+def test_final_document_is_the_html_generate_hands_to_weasyprint(staff, monkeypatch):
+    """bench/reports.py renders ``final_document``'s HTML alone to measure our overhead over
+    WeasyPrint: it must be byte for byte what ``generate`` renders (archive reference and QR included)."""
+    from reports.documents import rendering
+
+    info_day = InfoDayFactory()
+    register_people(names=ACCENTED[:2], info_day=info_day)
+    rendered = []
+    real = rendering.html_to_pdf
+    monkeypatch.setattr(archive, "html_to_pdf", lambda html, **kw: rendered.append(html) or real(html, **kw))
+    report = archive.request_report(kind=ReportKind.ATTENDANCE, parameters={"info_day": info_day.pk}, user=staff)
+    _spec, html = archive.final_document(report)
+    assert rendered == [html]
+    assert f"MENET-ARCH-{report.pk:06d}" in html and "archive-qr" in html
