@@ -118,6 +118,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator() of the exports) could
+# outlive its transaction on another server connection: DB_DISABLE_SERVER_SIDE_CURSORS=1 there
+# (docs/deployment.md, "PostgreSQL").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # jit=off: PostgreSQL's JIT compiles the portal's short OLTP queries at a loss. Measured on the
     # national-scale demo data (docs/performance.md): the coordinator's participant list query took

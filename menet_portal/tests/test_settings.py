@@ -39,3 +39,11 @@ def test_code_only_commands_run_on_a_fresh_clone_without_secret_key():
     result = _manage("makemigrations", "--check", "--dry-run", env=env)
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
+
+
+def test_server_side_cursors_can_be_switched_off_for_pgbouncer_transaction_pooling():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://menet@127.0.0.1:6432/menet"}
+    assert _manage("shell", "-v0", "-c", code, env=env).stdout.split() == ["False"]
+    result = _manage("shell", "-v0", "-c", code, env={**env, "DB_DISABLE_SERVER_SIDE_CURSORS": "1"})
+    assert result.stdout.split() == ["True"], result.stderr
