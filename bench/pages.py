@@ -167,6 +167,7 @@ def main():
              "/resztvevok/?target_group=citizen&page=2", None),
             ("staff registration list", staff, "GET", "/resztvevok/jelentkezesek/", None),
             ("participant detail", coordinator, "GET", f"/resztvevok/{fx['person']}/", None),
+            ("coordinator workspace", coordinator, "GET", "/resztvevok/koordinator/", None),
             ("registration POST", coordinator, "POST", "/resztvevok/uj/", new_person),
             ("session register", coordinator, "GET", f"/kepzesek/jelenlet/foglalkozas/{fx['session']}/", None),
             ("funder home", funder, "GET", "/jelentesek/tamogato/", None),

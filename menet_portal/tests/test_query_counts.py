@@ -23,6 +23,7 @@ LIMITS = {
     "coordinator participant list": 8,
     "staff registration list": 8,
     "participant detail": 9,
+    "coordinator workspace": 6,
     "registration POST": 45,
     "session register": 12,
     "funder home": 16,  # 10 + the monthly plan (1) + the evidence-state counts (5), the same at both sizes
@@ -59,6 +60,7 @@ def _pages():
          None),
         ("staff registration list", "mke", "get", "/resztvevok/jelentkezesek/", None),
         ("participant detail", coordinator.username, "get", f"/resztvevok/{person.pk}/", None),
+        ("coordinator workspace", coordinator.username, "get", "/resztvevok/koordinator/", None),
         ("registration POST", coordinator.username, "post", "/resztvevok/uj/", new_person),
         ("session register", coordinator.username, "get", f"/kepzesek/jelenlet/foglalkozas/{session.pk}/", None),
         ("funder home", "tamogato", "get", "/jelentesek/tamogato/", None),
