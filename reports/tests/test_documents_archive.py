@@ -12,6 +12,9 @@ from .document_factories import ACCENTED, register_people
 
 pytestmark = pytest.mark.django_db
 
+# request_report of a 2-person attendance sheet, rendered at once (44 while it validated the check constraints statement by statement).
+QUERIES_OF_A_SMALL_SHEET = 26
+
 
 @pytest.fixture
 def sheet(staff):
@@ -150,3 +153,16 @@ def test_final_document_is_the_html_generate_hands_to_weasyprint(staff, monkeypa
     _spec, html = archive.final_document(report)
     assert rendered == [html]
     assert f"MENET-ARCH-{report.pk:06d}" in html and "archive-qr" in html
+
+
+def test_archiving_checks_the_rows_constraints_in_the_database_not_statement_by_statement(staff, django_assert_max_num_queries):
+    """The archive row's check constraints are the database's (a bad write still fails there);
+    request_report and store do not run them again as three statements and a savepoint each."""
+    info_day = InfoDayFactory()
+    register_people(names=ACCENTED[:2], info_day=info_day)
+    with django_assert_max_num_queries(QUERIES_OF_A_SMALL_SHEET) as captured:
+        report = archive.request_report(kind=ReportKind.ATTENDANCE, parameters={"info_day": info_day.pk}, user=staff)
+    assert report.status == ReportStatus.DONE
+    assert not [q for q in captured.captured_queries if '"_check"' in q["sql"]]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GeneratedReport.objects.filter(pk=report.pk).update(sha256="not-a-digest")
