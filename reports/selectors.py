@@ -27,14 +27,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Q, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import EventStatus, InfoDay, Programme, Region
-from participants.models import Registration, RegistrationStatus, TargetGroup
-from trainings.completion import ATTENDED, annotate_completion, annotate_completion_outlook, planned_sessions
-from trainings.models import Attendance, Course, Session, TrainingSite
+from participants.models import Participant, Registration, RegistrationStatus, TargetGroup
+from trainings.completion import ATTENDED, annotate_completion_outlook, planned_sessions
+from trainings.models import Course, Session, TrainingSite
 from trainings.selectors import info_days_missing_register, sessions_missing_register
 
 ALERT_WINDOW_DAYS = 14
@@ -168,6 +168,7 @@ class CourseRow:
     target: int
     counts: PeopleCounts
     by_group: dict[str, PeopleCounts]
+    cannot_complete: int = 0  # trainees who can no longer complete (trainings.completion outlook)
 
     @property
     def trainees_figure(self) -> Figure:
@@ -271,8 +272,44 @@ def _courses_with_sessions(programme: Programme, now):
     )
 
 
+def _registration_figures(programme: Programme, info_day_ids, course_ids):
+    """One row per registration a figure counts, with its attendance already counted: every
+    registration of the info days (info-day attendance counts whatever the registration's status)
+    and the confirmed or waitlisted ones of the courses, with the completion outlook of
+    ``trainings.completion`` (the one place of that rule).
+
+    One statement for what were four (registrations, attendance, completions, completion at
+    risk): each scanned the programme's registrations and, by hash join, all attendance and all
+    participants again (docs/performance.md).
+    """
+    registrations = Registration.objects.filter(
+        Q(info_day_id__in=info_day_ids)
+        | Q(course_id__in=course_ids, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
+    )
+    info_day_attendance = Q(attendances__session__isnull=True)
+    return (
+        annotate_completion_outlook(registrations, programme)
+        .annotate(
+            # A look-up by primary key per registration: joined instead, PostgreSQL hashes all
+            # 100,000 participants for the programme's 3,000 registrations.
+            target_group=Subquery(
+                Participant.objects.filter(pk=OuterRef("participant_id")).order_by().values("target_group")
+            ),
+            info_day_attended=Count(
+                "attendances", filter=info_day_attendance & Q(attendances__status__in=ATTENDED), distinct=True
+            ),
+            info_day_recorded=Count("attendances", filter=info_day_attendance, distinct=True),
+        )
+        .values_list(
+            "info_day_id", "course_id", "target_group", "status", "attended_sessions", "completed",
+            "can_still_complete", "info_day_attended", "info_day_recorded",
+        )
+        .order_by()
+    )
+
+
 def programme_indicators(programme: Programme, *, now: datetime.datetime | None = None) -> ProgrammeIndicators:
-    """Every figure of the dashboard for ``programme``, in six aggregate queries."""
+    """Every figure of the dashboard for ``programme``, in five queries (four of them the events)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     hours_per_session = Decimal(programme.session_hours)
@@ -295,64 +332,27 @@ def programme_indicators(programme: Programme, *, now: datetime.datetime | None 
     cells: dict[tuple[str, int], dict[str, PeopleCounts]] = defaultdict(lambda: {g: PeopleCounts() for g in groups})
     attendance_rows: dict[int, int] = defaultdict(int)
 
-    registrations = (
-        Registration.objects.filter(Q(info_day_id__in=info_day_ids) | Q(course_id__in=course_ids))
-        .filter(status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
-        .values("info_day_id", "course_id", "participant__target_group")
-        .annotate(
-            confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)),
-        )
-        .order_by()
-    )
-    for row in registrations:
-        group = row["participant__target_group"]
-        if row["info_day_id"]:
-            cell = cells[("i", row["info_day_id"])][group]
-            cell.info_day_registered += row["confirmed"]
-            cell.info_day_waitlisted += row["waitlisted"]
+    cannot_complete: dict[int, int] = defaultdict(int)
+    for (info_day_id, course_id, group, status, attended_sessions, completed, can_still_complete,
+         info_day_attended, info_day_recorded) in _registration_figures(programme, info_day_ids, course_ids):
+        confirmed = status == RegistrationStatus.CONFIRMED
+        if info_day_id:
+            cell = cells[("i", info_day_id)][group]
+            cell.info_day_registered += confirmed
+            cell.info_day_waitlisted += status == RegistrationStatus.WAITLISTED
+            cell.info_day_attended += info_day_attended
+            attendance_rows[info_day_id] += info_day_recorded
         else:
-            cell = cells[("c", row["course_id"])][group]
-            cell.trainees += row["confirmed"]
-            cell.trainees_waitlisted += row["waitlisted"]
-
-    attendance = (
-        Attendance.objects.filter(
-            Q(session__isnull=True, registration__info_day_id__in=info_day_ids)
-            | Q(session__isnull=False, registration__course_id__in=course_ids,
-                registration__status=RegistrationStatus.CONFIRMED)
-        )
-        .values("registration__info_day_id", "registration__course_id", "registration__participant__target_group")
-        .annotate(attended=Count("id", filter=Q(status__in=ATTENDED)), recorded=Count("id"))
-        .order_by()
-    )
-    for row in attendance:
-        group = row["registration__participant__target_group"]
-        if row["registration__info_day_id"]:
-            cells[("i", row["registration__info_day_id"])][group].info_day_attended += row["attended"]
-            attendance_rows[row["registration__info_day_id"]] += row["recorded"]
-        else:
-            cell = cells[("c", row["registration__course_id"])][group]
-            cell.attended_sessions += row["attended"]
-            cell.training_hours += row["attended"] * hours_per_session
-
-    candidates = Registration.objects.filter(course_id__in=course_ids, status=RegistrationStatus.CONFIRMED)
-    if programme.completion_min_sessions > 0:
-        # Only people with some session attendance can meet the rule; skipping the rest keeps
-        # the completion query small when the waiting lists are long. The rule itself stays in
-        # annotate_completion.
-        candidates = candidates.filter(
-            pk__in=Attendance.objects.filter(session__isnull=False, status__in=ATTENDED).values("registration_id")
-        )
-    completed = annotate_completion(candidates, programme).filter(completed=True)
-    completions = (
-        Registration.objects.filter(pk__in=Subquery(completed.values("pk")))
-        .values("course_id", "participant__target_group")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in completions:
-        cells[("c", row["course_id"])][row["participant__target_group"]].completions += row["n"]
+            cell = cells[("c", course_id)][group]
+            if not confirmed:
+                cell.trainees_waitlisted += 1  # the course branch holds confirmed and waitlisted only
+                continue
+            cell.trainees += 1
+            if attended_sessions:
+                cell.attended_sessions += attended_sessions
+                cell.training_hours += attended_sessions * hours_per_session
+            cell.completions += completed
+            cannot_complete[course_id] += not can_still_complete
 
     def total(by_group):
         result = PeopleCounts()
@@ -375,7 +375,7 @@ def programme_indicators(programme: Programme, *, now: datetime.datetime | None 
             course=course, held=_course_held(course, programme, now),
             sessions_planned=course.sessions_planned, sessions_started=course.sessions_started,
             next_session_at=course.next_session_at, target=programme.trainees_per_course,
-            counts=total(by_group), by_group=by_group,
+            counts=total(by_group), by_group=by_group, cannot_complete=cannot_complete[course.pk],
         ))
 
     # Breakdowns: sums over the per-event rows above (a few dozen rows, never the big tables).
@@ -458,7 +458,8 @@ class Alerts:
 
 
 def programme_alerts(indicators: ProgrammeIndicators) -> Alerts:
-    """What needs MKE staff's attention now; two queries on top of the indicators."""
+    """What needs MKE staff's attention now; two queries on top of the indicators (the completion
+    outlook comes with them: ``CourseRow.cannot_complete``)."""
     programme = indicators.programme
     now = indicators.as_of
     today = timezone.localdate(now)
@@ -491,19 +492,8 @@ def programme_alerts(indicators: ProgrammeIndicators) -> Alerts:
         .order_by("starts_at")
     )
 
-    at_risk_ids = (
-        annotate_completion_outlook(
-            Registration.objects.filter(course_id__in=course_ids, status=RegistrationStatus.CONFIRMED), programme
-        )
-        .filter(can_still_complete=False)
-        .values("pk")
-    )
-    at_risk_counts = dict(
-        Registration.objects.filter(pk__in=Subquery(at_risk_ids))
-        .values("course_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("course_id", "n")
-    )
-    at_risk = [(row, at_risk_counts[row.course.pk]) for row in indicators.courses if at_risk_counts.get(row.course.pk)]
+    at_risk = [
+        (row, row.cannot_complete) for row in indicators.courses
+        if row.cannot_complete and row.course.status != EventStatus.CANCELLED
+    ]
     return Alerts(below_minimum=below, attendance_missing=missing, completion_at_risk=at_risk)

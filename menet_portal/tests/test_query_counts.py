@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 # Page -> the most queries it may run (session and user look-ups included).
 LIMITS = {
-    "staff dashboard": 21,  # 18 + the questionnaire card (1 query without a questionnaire, 3 with)
+    "staff dashboard": 18,  # 15 + the questionnaire card (1 query without a questionnaire, 3 with)
     "event overview": 14,
     "coordinator participant list": 8,
     "staff registration list": 8,
@@ -26,7 +26,7 @@ LIMITS = {
     "coordinator workspace": 6,
     "registration POST": 45,
     "session register": 12,
-    "funder home": 16,  # 10 + the monthly plan (1) + the evidence-state counts (5), the same at both sizes
+    "funder home": 14,  # 8 + the monthly plan (1) + the evidence-state counts (5), the same at both sizes
     "outbox page": 7,
     "report archive": 6,
 }
