@@ -35,17 +35,17 @@ def _dashboard_context(*, with_alerts: bool):
 def _plan_and_evidence(indicators):
     """Each indicator against the plan to date (plan.selectors) and the evidence counts
     (evidence.selectors: states and counts only, so the funder's viewer shows them too)."""
-    from evidence.selectors import evidence_states, evidence_summary
+    from evidence.selectors import evidence_state_counts
     from plan.selectors import plan_progress
     from trainings.models import Session
 
     plan = plan_progress(indicators)
     programme = indicators.programme
-    states = evidence_states(
+    summary = evidence_state_counts(
         info_days=programme.info_days.all(), sessions=Session.objects.filter(course__site__programme=programme),
         now=indicators.as_of,
     )
-    return {"plan": plan, "plan_items": plan.by_key, "evidence_summary": evidence_summary(states)}
+    return {"plan": plan, "plan_items": plan.by_key, "evidence_summary": summary}
 
 
 @role_required(Role.STAFF)

@@ -17,7 +17,7 @@ from PIL import Image
 from events.models import EventStatus
 from evidence import scans, services
 from evidence.models import SignerRole
-from evidence.selectors import ProofState, evidence_for, evidence_states
+from evidence.selectors import ProofState, evidence_for, evidence_state_counts, evidence_states, evidence_summary
 from menet_portal.models import MessageKind, OutboxMessage, OutboxStatus
 from menet_portal.notifications import outbox
 from menet_portal.scope import info_days_for, sessions_for
@@ -141,6 +141,49 @@ def test_info_days_and_sessions_together_keep_their_own_counts():
                                                             sessions=sessions_for(staff))}
     assert (rows[("info_day", day.pk)].present, rows[("info_day", day.pk)].signed) == (2, 1)
     assert (rows[("session", session.pk)].present, rows[("session", session.pk)].signed) == (3, 0)
+
+
+def test_the_dashboards_counts_are_the_summary_of_the_full_states():
+    """evidence_state_counts (the dashboards', no object per register) counts exactly what
+    evidence_summary(evidence_states(...)) counts, in every state, sessions and info days."""
+    staff = StaffFactory()
+    library = LibraryFactory()
+    signed_day, _regs, attendances = _held_day(library)
+    for attendance in attendances:
+        services.sign_attendance(attendance=attendance, strokes=STROKE, collected_by=staff)
+    services.sign_register(event=signed_day, role=SignerRole.LEAD, signer_name="Oktató Olga", strokes=STROKE,
+                           collected_by=staff)
+    paper_day, _regs, _att = _held_day(library, names=ACCENTED[3:5])
+    sheet = archive.request_report(kind=ReportKind.ATTENDANCE, parameters={"info_day": paper_day.pk})
+    scans.upload_scan(report=sheet, uploaded=SimpleUploadedFile("ív.png", _png()), user=staff)
+    _held_day(library, names=ACCENTED[5:6])  # held, no proof: missing
+    InfoDayFactory(library=library)  # upcoming: not due
+    InfoDayFactory(library=library, date=timezone.localdate() - datetime.timedelta(days=3),
+                   status=EventStatus.CANCELLED)
+    now = timezone.now()
+    course = CourseFactory()
+    past = SessionFactory(course=course, number=1, starts_at=now - datetime.timedelta(days=2),
+                          ends_at=now - datetime.timedelta(days=2) + datetime.timedelta(hours=4))
+    SessionFactory(course=course, number=2, starts_at=now + datetime.timedelta(days=5),
+                   ends_at=now + datetime.timedelta(days=5, hours=4))
+    reg = register_people(names=ACCENTED[:1], info_day=None, course=course)[0]
+    services.sign_attendance(attendance=AttendanceFactory(registration=reg, session=past), strokes=STROKE,
+                             collected_by=staff)
+    services.sign_register(event=past, role=SignerRole.LEAD, signer_name="Oktató Olga", strokes=STROKE,
+                           collected_by=staff)
+    SessionFactory(course=CourseFactory(status=EventStatus.CANCELLED), number=1,
+                   starts_at=now - datetime.timedelta(days=9), ends_at=now - datetime.timedelta(days=9, hours=-4))
+
+    for user in (staff, CoordinatorFactory(library=library), FunderFactory()):
+        info_days, sessions = info_days_for(user), sessions_for(user)
+        full = evidence_summary(evidence_states(info_days=info_days, sessions=sessions, now=now))
+        with CaptureQueriesContext(connection) as queries:
+            counts = evidence_state_counts(info_days=info_days, sessions=sessions, now=now)
+        assert counts == full
+        assert len(queries) <= 5
+    assert evidence_state_counts(info_days=info_days_for(staff), sessions=sessions_for(staff), now=now) == {
+        ProofState.COMPLETE: 3, ProofState.MISSING: 1, ProofState.NOT_DUE: 2, ProofState.CANCELLED: 2,
+    }
 
 
 def test_coordinators_see_their_own_librarys_events_only():
