@@ -9,7 +9,8 @@ Redis. A browser-like client (its own cookie jar, the proxy's X-Forwarded-Proto:
 - uploads an import file on A, opens its preview on B, confirms it on B; the worker imports it
   and A shows the result;
 - requests an attendance sheet on A, the worker renders it into the shared archive, and B
-  serves the download, byte for byte what the archive row's checksum says.
+  serves the download, byte for byte what the archive row's checksum says;
+- uploads a photo of the info day on B, and A serves the image from the shared storage.
 
 Everything is committed (a transactional test), so the server processes see it. The fixtures stop
 every process they started, on failure too (docs/deployment.md, "App servers").
@@ -34,11 +35,13 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+from PIL import Image
 from pypdf import PdfReader
 
 from menet_portal.tests.factories import CoordinatorFactory, InfoDayFactory
 from participants.models import ImportStatus, ParticipantImport, Registration
 from participants.tests.test_imports import HEADER, good_rows
+from photos.models import EventPhoto
 from reports.models import GeneratedReport, ReportStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -298,3 +301,15 @@ def test_a_session_an_import_preview_and_a_report_started_on_one_app_server_are_
     assert "Jelenléti ív" in text or "JELENLÉTI ÍV" in text.upper()
     for family, given, *_rest in rows:
         assert re.search(rf"{family}\s*{given}", text), (family, given)
+
+    # (d) A photo of the info day uploaded on B is stored in the shared archive storage and served by A.
+    image = io.BytesIO()
+    Image.new("RGB", (60, 40), (200, 30, 30)).save(image, format="JPEG")
+    photos_path = f"/fenykepek/informacios-nap/{day.pk}/"
+    uploaded = browser.post(b, photos_path, {"caption": "Csoportkép"},
+                            files={"photo": ("csoport.jpg", image.getvalue(), "image/jpeg")})
+    assert uploaded.status == 302, uploaded.text[:2000]
+    photo = EventPhoto.objects.get()
+    served = browser.get(a, f"/fenykepek/kep/{photo.pk}/")
+    assert served.status == 200 and served.getheader("Content-Type") == "image/jpeg"
+    assert hashlib.sha256(served.content).hexdigest() == photo.sha256
