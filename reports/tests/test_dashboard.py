@@ -28,10 +28,10 @@ def _seeded(n):
 def test_dashboard_runs_a_fixed_small_number_of_queries(login, staff, django_assert_max_num_queries, participants):
     _seeded(participants)
     client = login(staff)
-    # 13 for the page + 3 for the idle-timeout stamp written on a session's first request (savepoint, update, release)
+    # 10 for the page + 3 for the idle-timeout stamp written on a session's first request (savepoint, update, release)
     # + up to 3 for the questionnaire card (questionnaire with its counts, its questions, the answer totals)
     # + 1 for the stored monthly plan (plan.selectors) + 5 for the evidence counts (evidence.selectors).
-    with django_assert_max_num_queries(25) as ctx:
+    with django_assert_max_num_queries(22) as ctx:
         response = client.get(reverse("reports:staff_home"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -44,7 +44,7 @@ def test_funder_viewer_runs_a_fixed_small_number_of_queries(login, funder, djang
     _seeded(participants)
     client = login(funder)
     # + 1 for the stored monthly plan, + 5 for the evidence counts (issue 14).
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(19):
         assert client.get(reverse("reports:funder_home")).status_code == 200
 
 
@@ -137,3 +137,57 @@ def test_every_dashboard_link_opens_for_staff(login, staff):
         assert response.status_code == 200, link
         checked += 1
     assert checked >= 15
+
+
+def _site_rows(body):
+    table = re.search(r'<table[^>]*id="by-site".*?</table>', body, re.S).group(0)
+    return re.findall(r'<tr><th scope="row">(.*?)</th>', table)
+
+
+@pytest.mark.parametrize("user", ["staff", "funder"])
+def test_the_site_table_is_paged_and_its_pages_reach_every_site(login, staff, funder, user):
+    """45 sites: 20 on a page, the pages together list each once, in the selector's order, and
+    the export still carries all of them."""
+    from django.utils.html import escape
+
+    Programme.objects.all().delete()
+    programme = ProgrammeFactory()
+    for _ in range(45):
+        TrainingSiteFactory(programme=programme)
+    labels = [escape(row.label) for row in programme_indicators(programme).by_training_site]
+    client = login(staff if user == "staff" else funder)
+    url = reverse("reports:staff_home" if user == "staff" else "reports:funder_home")
+    seen, page, pages = [], 1, 0
+    while page:
+        body = client.get(url, {"helyszinek": page}).content.decode()
+        rows = _site_rows(body)
+        assert len(rows) == (20 if page < 3 else 5)
+        seen += rows
+        pages += 1
+        nxt = re.search(r'href="\?helyszinek=(\d+)#sites-title">Következő', body)
+        page = int(nxt.group(1)) if nxt else None
+    assert pages == 3 and seen == labels
+    assert "45 képző intézmény, ezen az oldalon: 41–45." in body
+    text = b"".join(client.get(reverse("reports:indicator_export"), {"format": "csv"}).streaming_content).decode(
+        "utf-8-sig")
+    assert sum(1 for line in text.splitlines() if line.startswith("Képző intézmény;") and
+               ";Megtartott képzések;" in line) == 45
+
+
+def test_long_alert_lists_show_ten_and_link_to_all(login, staff):
+    Programme.objects.all().delete()
+    programme = ProgrammeFactory()
+    site = TrainingSiteFactory(programme=programme)
+    for i in range(3):  # 12 ended sessions without a register
+        course_with_sessions(site=site, starts=timezone.now() - datetime.timedelta(days=30 + i))
+    client = login(staff)
+
+    def missing_items(body):
+        block = re.search(r'id="alert-attendance-missing".*?</div>', body, re.S).group(0)
+        return block, block.count("<li>")
+
+    block, shown = missing_items(client.get(reverse("reports:staff_home")).content.decode())
+    assert shown == 10 and "Az első 10 látszik a(z) 12 közül." in block
+    link = re.search(r'href="(\?figyelmeztetesek=mind)#alerts"', block).group(1)
+    block, shown = missing_items(client.get(reverse("reports:staff_home") + link).content.decode())
+    assert shown == 12 and "Az első" not in block
