@@ -38,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchdb import database_url, seed_demo_database
+from benchdb import database_url, manage, seed_demo_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_DB = "menet_bench_reports"
@@ -175,7 +175,9 @@ def main():
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
 
-    if not args.reuse:
+    if args.reuse:  # a kept database still gets the migrations landed since it was seeded
+        manage(DB_URL, "migrate", "--noinput", "-v0")
+    else:
         took = seed(args.participants, args.events)
         print(f"seeded {args.participants:,} participants and {args.events:,} events in {took:.1f} s "
               f"(migrate + seed_programme + seed_demo + ANALYZE)")
