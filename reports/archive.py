@@ -68,8 +68,8 @@ def request_report(*, kind: str, parameters: dict, user=None, run_now: bool | No
         if prepare is not None:
             prepare(report)
         if run_now:
-            generate(report_id=report.pk, raise_errors=True, now=now)
-            report.refresh_from_db()
+            # Inside this transaction nobody could see a progress step: none is written.
+            report = generate(report_id=report.pk, raise_errors=True, now=now, show_progress=False)
         else:
             _queue(report)
     if not run_now:
@@ -148,8 +148,9 @@ def _set_progress(report_id, value):
     )
 
 
-def generate(*, report_id: int, raise_errors: bool = False, now=None) -> GeneratedReport:
-    """Render the archived row's report and store it. Safe to run twice: a done row is left as is."""
+def generate(*, report_id: int, raise_errors: bool = False, now=None, show_progress: bool = True) -> GeneratedReport:
+    """Render the archived row's report and store it. Safe to run twice: a done row is left as is.
+    ``show_progress=False`` (a render inside the caller's transaction) writes no progress steps."""
     from menet_portal import background
 
     with transaction.atomic():
@@ -163,13 +164,16 @@ def generate(*, report_id: int, raise_errors: bool = False, now=None) -> Generat
         report.heartbeat_at, report.queue_failed_at = timezone.now(), None
         report.save(update_fields=["status", "progress", "error", "heartbeat_at", "queue_failed_at"])
     try:
-        progress = lambda value: _set_progress(report.pk, value)  # noqa: E731
+        def progress(value):
+            if show_progress:
+                _set_progress(report.pk, value)
+
         spec, html = final_document(report, progress=progress, now=now)
-        _set_progress(report.pk, 40)
+        progress(40)
         from .documents.fetcher import StaticFilesOnlyFetcher
 
         pdf = html_to_pdf(html, progress=progress, fetcher=StaticFilesOnlyFetcher(extra_files=spec.extra.get("files", ())))
-        _set_progress(report.pk, 95)
+        progress(95)
         return store(report=report, content=pdf.content, page_count=pdf.page_count)
     except Exception as exc:
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else _("A jelentés nem készült el: %(error)s") % {"error": exc}
