@@ -8,7 +8,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from menet_portal.db import hungarian_sort_key
+from django.db import connection
+
+from menet_portal.db import HUNGARIAN_COLLATION
 from participants.models import RegistrationStatus
 
 
@@ -74,9 +76,11 @@ class EventOverviewRow:
         return timezone.localdate(d) if isinstance(d, datetime.datetime) else d
 
 
-def event_overview(*, info_days, courses, now=None) -> list[EventOverviewRow]:
+def event_overview(*, info_days, courses, now=None, counts=None) -> list[EventOverviewRow]:
     """Info days and courses (already scoped and filtered querysets) with fill, waiting list,
-    minimum, attendance recorded and next date: two queries, whatever the number of events."""
+    minimum, attendance recorded and next date: two queries, whatever the number of events.
+    ``counts`` ({(kind, pk): (confirmed, waitlisted)}), when the caller has them already, saves
+    the two count subqueries per row."""
     from participants.models import Registration
     from trainings.models import Attendance, Session
 
@@ -84,82 +88,70 @@ def event_overview(*, info_days, courses, now=None) -> list[EventOverviewRow]:
     local = timezone.localtime(now)
     today = local.date()
 
-    def reg_count(field, status):
-        return _count(Registration.objects.filter(**{field: OuterRef("pk")}, status=status))
+    def reg_counts(kind, field):
+        if counts is not None:
+            return {}
+        return {
+            "confirmed": _count(Registration.objects.filter(**{field: OuterRef("pk")}, status=RegistrationStatus.CONFIRMED)),
+            "waitlisted": _count(Registration.objects.filter(**{field: OuterRef("pk")}, status=RegistrationStatus.WAITLISTED)),
+        }
+
+    def known(kind, event):
+        if counts is None:
+            return event.confirmed, event.waitlisted
+        return counts.get((kind, event.pk), (0, 0))
 
     days = info_days.select_related("region", "library", "programme").annotate(
-        confirmed=reg_count("info_day_id", RegistrationStatus.CONFIRMED),
-        waitlisted=reg_count("info_day_id", RegistrationStatus.WAITLISTED),
+        **reg_counts("info_day", "info_day_id"),
         attendance_rows=_count(Attendance.objects.filter(registration__info_day_id=OuterRef("pk"), session__isnull=True)),
     )
     # Attendance is due once a session has ended (the trainings app's register rule).
     started = Session.objects.filter(course_id=OuterRef("pk"), ends_at__lte=now)
     course_qs = courses.select_related("site__library__county__region", "site__programme").annotate(
-        confirmed=reg_count("course_id", RegistrationStatus.CONFIRMED),
-        waitlisted=reg_count("course_id", RegistrationStatus.WAITLISTED),
+        **reg_counts("course", "course_id"),
         sessions_started=_count(started),
         sessions_recorded=_count(started.filter(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))),
         next_session_at=Subquery(
             Session.objects.filter(course_id=OuterRef("pk"), starts_at__gt=now).order_by("starts_at").values("starts_at")[:1]
         ),
     )
-    rows = [
-        EventOverviewRow(
+    rows = []
+    for d in days:
+        confirmed, waitlisted = known("info_day", d)
+        rows.append(EventOverviewRow(
             kind="info_day", event=d, region=d.region, library=d.library, capacity=d.capacity, minimum=d.minimum,
-            confirmed=d.confirmed, waitlisted=d.waitlisted, next_date=d.date if d.date >= today else None,
+            confirmed=confirmed, waitlisted=waitlisted, next_date=d.date if d.date >= today else None,
             attendance_done=min(d.attendance_rows, 1),
             attendance_due=1 if (d.date, d.end_time) <= (today, local.time()) else 0,
-        )
-        for d in days
-    ]
-    rows += [
-        EventOverviewRow(
+        ))
+    for c in course_qs:
+        confirmed, waitlisted = known("course", c)
+        rows.append(EventOverviewRow(
             kind="course", event=c, region=c.site.library.county.region, library=c.site.library,
             capacity=c.capacity, minimum=min(c.site.programme.trainees_per_course, c.capacity),
-            confirmed=c.confirmed, waitlisted=c.waitlisted, next_date=c.next_session_at,
+            confirmed=confirmed, waitlisted=waitlisted, next_date=c.next_session_at,
             attendance_done=c.sessions_recorded, attendance_due=c.sessions_started,
-        )
-        for c in course_qs
-    ]
+        ))
     rows.sort(key=lambda r: (r.sort_date, r.kind, r.event.pk))
     return rows
 
 
 # --- Event overview, one page at a time ----------------------------------------------------------
 
-OVERVIEW_SORTS = {
-    # table column -> sort key of an _OverviewKey
-    "next_date": lambda k: (k.sort_date, k.kind, k.pk),
-    # Text columns in Hungarian alphabetical order, as the SQL lists sort (menet_portal/db.py).
-    "title": lambda k: (hungarian_sort_key(k.settlement or ""), k.kind, k.pk),
-    "region": lambda k: (hungarian_sort_key(k.region or ""), k.sort_date, k.pk),
-    "status": lambda k: (k.status, k.sort_date, k.pk),
-    "fill_rate": lambda k: (k.fill_rate, k.sort_date, k.pk),
-    "waitlisted": lambda k: (k.waitlisted, k.sort_date, k.pk),
-    "minimum_reached": lambda k: (k.confirmed, k.sort_date, k.pk),
+# ORDER BY of each sortable column (ascending; descending reverses every term but the last). The
+# terms are those of the list's earlier Python sort keys: ``kind_rank`` orders "course" before
+# "info_day" as their names did, ``insertion`` keeps info days before courses on a tie, as the
+# stable sort of the info days + courses list did in both directions.
+OVERVIEW_ORDER = {
+    "next_date": ["sort_date", "kind_rank", "pk"],
+    # Text columns in Hungarian alphabetical order, as the other lists sort (menet_portal/db.py).
+    "title": [f'settlement COLLATE "{HUNGARIAN_COLLATION}"', "kind_rank", "pk"],
+    "region": [f'region COLLATE "{HUNGARIAN_COLLATION}"', "sort_date", "pk"],
+    "status": ['status COLLATE "C"', "sort_date", "pk"],
+    "fill_rate": ["fill_rate", "sort_date", "pk"],
+    "waitlisted": ["waitlisted", "sort_date", "pk"],
+    "minimum_reached": ["confirmed", "sort_date", "pk"],
 }
-
-
-@dataclass
-class _OverviewKey:
-    kind: str
-    pk: int
-    sort_date: datetime.date
-    settlement: str
-    region: str
-    status: str
-    capacity: int
-    minimum: int
-    confirmed: int = 0
-    waitlisted: int = 0
-
-    @property
-    def fill_rate(self):
-        return self.confirmed * 100 / self.capacity if self.capacity else 0
-
-    @property
-    def minimum_reached(self):
-        return self.confirmed >= self.minimum
 
 
 @dataclass
@@ -171,68 +163,134 @@ class EventOverviewTotals:
     below_minimum: int
 
 
-def _grouped_counts(field, ids_qs):
-    from participants.models import Registration
+def _ids_sql(queryset):
+    """``(sql, params)`` of the pks of a scoped, filtered queryset, for ``IN (…)``."""
+    if queryset.query.is_empty():
+        return "SELECT NULL::bigint WHERE FALSE", ()
+    return queryset.order_by().values("pk").query.sql_with_params()
 
-    counts = {}
-    rows = (Registration.objects.filter(**{f"{field}__in": ids_qs.values("pk")},
-                                        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
-            .order_by().values_list(field, "status").annotate(n=Count("pk")))
-    for event_id, status, n in rows:
-        counts.setdefault(event_id, {})[status] = n
-    return counts
+
+def _order_by(sort):
+    column = (sort or "next_date").lstrip("-")
+    terms = OVERVIEW_ORDER.get(column, OVERVIEW_ORDER["next_date"])
+    if (sort or "").startswith("-"):
+        terms = [f"{t} DESC NULLS FIRST" if t == "sort_date" else f"{t} DESC" for t in terms]
+    else:
+        terms = [f"{t} ASC NULLS LAST" if t == "sort_date" else f"{t} ASC" for t in terms]
+    return ", ".join([*terms, "insertion ASC"])
+
+
+def _overview_keys_sql(info_days, courses, *, now, below_only, sort):
+    """One statement for every (scoped, filtered) event's sort key and counts: ordered, filtered
+    and totalled in PostgreSQL (window aggregates over the whole list), one page returned."""
+    from events.models import County, InfoDay, Library, Programme, Region
+    from participants.models import Registration
+    from trainings.models import Course, Session, TrainingSite
+
+    t = {model: connection.ops.quote_name(model._meta.db_table) for model in (
+        InfoDay, Library, Region, County, Course, TrainingSite, Programme, Registration, Session)}
+    days_sql, days_params = _ids_sql(info_days)
+    courses_sql, courses_params = _ids_sql(courses)
+    confirmed, waitlisted = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
+
+    def counts(column):
+        # Every event's counts straight from the partial index registration_*_active (grouped in
+        # index order, no hash); the join to the listed events below keeps only theirs.
+        return (f"SELECT event_id, SUM(n) FILTER (WHERE status = %s) AS confirmed, "
+                f"SUM(n) FILTER (WHERE status = %s) AS waitlisted FROM (SELECT {column} AS event_id, status, "
+                f"COUNT(*) AS n FROM {t[Registration]} WHERE {column} IS NOT NULL AND status IN (%s, %s) "
+                f"GROUP BY 1, 2) g GROUP BY 1")
+
+    sql = f"""
+    WITH keys AS (
+      SELECT 1 AS kind_rank, 0 AS insertion, d.id AS pk,
+             CASE WHEN d.date >= %s THEN d.date END AS sort_date,
+             l.settlement AS settlement, r.name AS region, d.status AS status, d.capacity AS capacity,
+             d.minimum AS minimum, COALESCE(c.confirmed, 0) AS confirmed, COALESCE(c.waitlisted, 0) AS waitlisted
+      FROM {t[InfoDay]} d
+      JOIN {t[Library]} l ON l.id = d.library_id
+      JOIN {t[Region]} r ON r.id = d.region_id
+      LEFT JOIN ({counts("info_day_id")}) c ON c.event_id = d.id
+      WHERE d.id IN ({days_sql})
+      UNION ALL
+      SELECT 0, 1, co.id, s.first_date,
+             l.settlement, r.name, co.status, co.capacity, LEAST(p.trainees_per_course, co.capacity),
+             COALESCE(c.confirmed, 0), COALESCE(c.waitlisted, 0)
+      FROM {t[Course]} co
+      JOIN {t[TrainingSite]} ts ON ts.id = co.site_id
+      JOIN {t[Programme]} p ON p.id = ts.programme_id
+      JOIN {t[Library]} l ON l.id = ts.library_id
+      JOIN {t[County]} cy ON cy.id = l.county_id
+      JOIN {t[Region]} r ON r.id = cy.region_id
+      LEFT JOIN ({counts("course_id")}) c ON c.event_id = co.id
+      LEFT JOIN (SELECT course_id, (MIN(starts_at) AT TIME ZONE %s)::date AS first_date FROM {t[Session]}
+                 WHERE starts_at > %s GROUP BY course_id) s ON s.course_id = co.id
+      WHERE co.id IN ({courses_sql})
+    )
+    SELECT kind_rank, pk, confirmed::bigint, waitlisted::bigint, COUNT(*) OVER (), SUM(capacity) OVER ()::bigint, SUM(confirmed) OVER ()::bigint,
+           SUM(waitlisted) OVER ()::bigint, (COUNT(*) FILTER (WHERE confirmed < minimum) OVER ())::bigint
+    FROM (SELECT *, CASE WHEN capacity > 0 THEN confirmed * 100.0::float8 / capacity ELSE 0 END AS fill_rate
+          FROM keys) k
+    WHERE %s OR confirmed < minimum
+    ORDER BY {_order_by(sort)}
+    LIMIT %s OFFSET %s"""
+    tz = timezone.get_current_timezone_name()
+    params = [timezone.localdate(now), confirmed, waitlisted, confirmed, waitlisted, *days_params,
+              confirmed, waitlisted, confirmed, waitlisted, tz, now, *courses_params, not below_only]
+    return sql, params
+
+
+class _CountedPage:
+    """The page's keys standing in for the whole list, for django.core.paginator."""
+
+    def __init__(self, total, offset, keys):
+        self.total, self.offset, self.keys = total, offset, keys
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, window):
+        assert window.start == self.offset, "only the page that was fetched"
+        return self.keys
 
 
 def event_overview_page(*, info_days, courses, sort=None, page=1, per_page=50, below_only=False, now=None):
     """One page of the overview and its totals, whatever the number of events.
 
-    The whole (scoped, filtered) list is ordered and counted from scalar columns and grouped
-    aggregates (no model instances, no per-event subqueries); only the page's events get the
-    full ``event_overview`` rows. Returns (rows, page_obj, totals).
+    One statement orders, filters (``below_only``), counts and totals the whole (scoped,
+    filtered) list in PostgreSQL from scalar columns and grouped registration counts and returns
+    only the page's keys; only the page's events get the full ``event_overview`` rows.
+    Returns (rows, page_obj, totals).
     """
-    from django.core.paginator import Paginator
-    from django.db.models import Min
-
-    from trainings.models import Session
+    from django.core.paginator import InvalidPage, Paginator
 
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    keys = []
-    day_counts = _grouped_counts("info_day_id", info_days)
-    for pk, date, status, capacity, minimum, settlement, region in info_days.order_by().values_list(
-        "pk", "date", "status", "capacity", "minimum", "library__settlement", "region__name"
-    ):
-        c = day_counts.get(pk, {})
-        keys.append(_OverviewKey("info_day", pk, date if date >= today else datetime.date.max, settlement, region,
-                                 status, capacity, minimum, c.get(RegistrationStatus.CONFIRMED, 0),
-                                 c.get(RegistrationStatus.WAITLISTED, 0)))
-    course_counts = _grouped_counts("course_id", courses)
-    next_session = dict(
-        Session.objects.filter(course_id__in=courses.values("pk"), starts_at__gt=now).order_by()
-        .values_list("course_id").annotate(first=Min("starts_at"))
-    )
-    for pk, status, capacity, per_course, settlement, region in courses.order_by().values_list(
-        "pk", "status", "capacity", "site__programme__trainees_per_course", "site__library__settlement",
-        "site__library__county__region__name",
-    ):
-        c = course_counts.get(pk, {})
-        start = next_session.get(pk)
-        keys.append(_OverviewKey("course", pk, timezone.localdate(start) if start else datetime.date.max,
-                                 settlement, region, status, capacity, min(per_course, capacity),
-                                 c.get(RegistrationStatus.CONFIRMED, 0), c.get(RegistrationStatus.WAITLISTED, 0)))
-    if below_only:
-        keys = [k for k in keys if not k.minimum_reached]
-    column = (sort or "next_date").lstrip("-")
-    keys.sort(key=OVERVIEW_SORTS.get(column, OVERVIEW_SORTS["next_date"]), reverse=(sort or "").startswith("-"))
-    totals = EventOverviewTotals(
-        events=len(keys), capacity=sum(k.capacity for k in keys), confirmed=sum(k.confirmed for k in keys),
-        waitlisted=sum(k.waitlisted for k in keys), below_minimum=sum(1 for k in keys if not k.minimum_reached),
-    )
-    page_obj = Paginator(keys, per_page).get_page(page)
-    wanted = {(k.kind, k.pk): n for n, k in enumerate(page_obj.object_list)}
-    day_ids = [pk for kind, pk in wanted if kind == "info_day"]
-    course_ids = [pk for kind, pk in wanted if kind == "course"]
+    sql, params = _overview_keys_sql(info_days, courses, now=now, below_only=below_only, sort=sort)
+    try:
+        number = max(int(page or 1), 1)
+    except (TypeError, ValueError):
+        number = 1
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, per_page, (number - 1) * per_page])
+        found = cursor.fetchall()
+        if not found and number > 1:  # past the last page: show the last one (Paginator.get_page)
+            cursor.execute(sql, [*params, 1, 0])
+            first = cursor.fetchall()
+            number = max(-(-first[0][4] // per_page), 1) if first else 1
+            cursor.execute(sql, [*params, per_page, (number - 1) * per_page])
+            found = cursor.fetchall()
+    totals = EventOverviewTotals(*(found[0][4:] if found else (0, 0, 0, 0, 0)))
+    keys = [("info_day" if kind_rank == 1 else "course", pk) for kind_rank, pk, *_ in found]
+    counts = {key: (row[2], row[3]) for key, row in zip(keys, found)}
+    paginator = Paginator(_CountedPage(totals.events, (number - 1) * per_page, keys), per_page)
+    try:
+        page_obj = paginator.page(number)
+    except InvalidPage:
+        page_obj = paginator.page(1)
+    wanted = {key: n for n, key in enumerate(keys)}
+    day_ids = [pk for kind, pk in keys if kind == "info_day"]
+    course_ids = [pk for kind, pk in keys if kind == "course"]
     rows = event_overview(info_days=info_days.filter(pk__in=day_ids), courses=courses.filter(pk__in=course_ids),
-                          now=now)
+                          now=now, counts=counts) if keys else []
     rows.sort(key=lambda r: wanted[(r.kind, r.event.pk)])
     return rows, page_obj, totals

@@ -4,7 +4,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from menet_portal.db import HungarianCollate
 from menet_portal.models import Role
@@ -16,7 +15,7 @@ from participants.services import RegistrationError, availability, change_capaci
 from .forms import CancelEventForm, CapacityForm, EventOverviewFilterForm, RegistrationOpenForm
 from .selectors import event_overview_page, with_registration_counts
 from .services import EventActionError, cancel_event, set_registration_open
-from .tables import KIND_SLUGS, EventOverviewTable
+from .tables import KIND_SLUGS, SORT_PARAM, headers, prepare_rows
 
 SLUG_KINDS = {slug: kind for kind, slug in KIND_SLUGS.items()}
 
@@ -67,17 +66,15 @@ def overview(request):
                 | Q(site__library__name__icontains=word)
             )
         below_only = data["below_minimum"]
-    sort = request.GET.get("sort")
+    sort = request.GET.get(SORT_PARAM)
     rows, page_obj, totals = event_overview_page(
         info_days=info_days, courses=courses, sort=sort, page=request.GET.get("page"), below_only=below_only,
     )
-    table = EventOverviewTable(rows, order_by=sort)
-    RequestConfig(request, paginate=False).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "events/overview.html", {
-        "form": form, "table": table, "count": totals.events, "totals": totals, "page_obj": page_obj,
-        "query": query.urlencode(),
+        "form": form, "rows": prepare_rows(rows), "headers": headers(request.GET, sort), "count": totals.events,
+        "totals": totals, "page_obj": page_obj, "query": query.urlencode(),
     })
 
 

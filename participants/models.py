@@ -221,6 +221,12 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["info_day", "status", "created_at"], name="registration_info_day_status"),
             models.Index(fields=["course", "status", "created_at"], name="registration_course_status"),
+            # The event overview counts every event's confirmed and waitlisted places at once
+            # (events.selectors.event_overview_page): only those rows (a quarter), in event order.
+            models.Index(fields=["course", "status"], name="registration_course_active",
+                         condition=Q(status__in=["confirmed", "waitlisted"])),
+            models.Index(fields=["info_day", "status"], name="registration_info_day_active",
+                         condition=Q(status__in=["confirmed", "waitlisted"])),
         ]
         constraints = [
             models.CheckConstraint(
