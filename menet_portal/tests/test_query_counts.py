@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 # Page -> the most queries it may run (session and user look-ups included).
 LIMITS = {
     "staff dashboard": 18,  # 15 + the questionnaire card (1 query without a questionnaire, 3 with)
-    "event overview": 14,
+    "event overview": 6,  # session, user, the list's one statement, the page's info days and courses, regions
     "coordinator participant list": 8,
     "staff registration list": 8,
     "participant detail": 9,
@@ -27,7 +27,7 @@ LIMITS = {
     "registration POST": 45,
     "session register": 12,
     "funder home": 14,  # 8 + the monthly plan (1) + the evidence-state counts (5), the same at both sizes
-    "outbox page": 7,
+    "outbox page": 5,  # session, user, status counts, the page, + one per kind of subject beyond registrations
     "report archive": 6,
 }
 
