@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+import redis
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from PIL import Image
@@ -122,6 +123,7 @@ def deployment(transactional_db, tmp_path):
         "MEDIA_ROOT": str(shared / "media"), "REPORTS_ARCHIVE_ROOT": str(shared / "report-archive"),
         "REDIS_URL": broker, "CELERY_BROKER_URL": broker, "CELERY_TASK_ALWAYS_EAGER": "0",
         "CELERY_TASK_DEFAULT_QUEUE": queue, "EMAIL_URL": "dummymail://",
+        "CELERY_RESULT_BACKEND": "cache+memory://",  # nobody reads the task results: none left in Redis
         # Every report goes through the worker, so the file is written by another process than
         # the one that serves it.
         "REPORTS_TASK_THRESHOLD": "0",
@@ -150,6 +152,7 @@ def deployment(transactional_db, tmp_path):
         processes.stop_all()
         with app.connection_for_write() as conn:  # leave nothing behind in Redis
             conn.default_channel.queue_delete(queue)
+        redis.Redis.from_url(broker).delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 class Browser:
