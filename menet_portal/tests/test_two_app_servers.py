@@ -92,15 +92,22 @@ class Processes:
     def log_of(self, name):
         return (self.log_dir / f"{name}.log").read_text(errors="replace")
 
+    @staticmethod
+    def _signal(process, sig):
+        try:
+            os.killpg(process.pid, sig)  # a group this fixture started, nothing else
+        except ProcessLookupError:
+            pass  # it has just exited
+
     def stop_all(self):
         for _name, process, _log in self.started:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)  # a group this fixture started, nothing else
+                self._signal(process, signal.SIGTERM)
         for _name, process, log in self.started:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                self._signal(process, signal.SIGKILL)
                 process.wait()
             log.close()
 
