@@ -126,9 +126,8 @@ REGISTRATION_SORTS = {
 
 
 def participant_list(user):
-    return participants_for(user).select_related("organisation", "county", "registering_library").order_by(
-        *hungarian_name_order()
-    )
+    """The participant list and its export (the export's columns read the organisation and county)."""
+    return participants_for(user).select_related("organisation", "county").order_by(*hungarian_name_order())
 
 
 def registration_list(user):
