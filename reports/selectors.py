@@ -509,12 +509,18 @@ def programme_alerts(indicators: ProgrammeIndicators) -> Alerts:
         ):
             below.append(row)
 
-    # "Missing register" is the trainings app's rule (ended, not cancelled, no attendance row).
+    # "Missing register" is the trainings app's rule (ended, not cancelled, no attendance row). It is
+    # asked only about the events that can have ended by ``now`` (info days dated today or earlier,
+    # courses with an ended session: ``sessions_ended`` of the indicators, the same ``now``), and
+    # not at all when there are none (an empty ``pk__in`` runs no query).
+    day_ids = [r.info_day.pk for r in indicators.info_days if r.info_day.date <= today]
     missing = list(
-        info_days_missing_register(InfoDay.objects.filter(pk__in=[r.info_day.pk for r in indicators.info_days]), now)
-        .select_related("library").order_by("date")
+        info_days_missing_register(InfoDay.objects.filter(pk__in=day_ids), now).select_related("library").order_by("date")
     )
-    course_ids = [row.course.pk for row in indicators.courses if row.course.status != EventStatus.CANCELLED]
+    course_ids = [
+        row.course.pk for row in indicators.courses
+        if row.course.status != EventStatus.CANCELLED and row.course.sessions_ended
+    ]
     missing += list(
         sessions_missing_register(Session.objects.filter(course_id__in=course_ids), now)
         .select_related("course__site__library")

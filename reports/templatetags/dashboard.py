@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from reports.charts import state_colour
@@ -38,3 +39,12 @@ def plan_bar(item, label=""):
     from reports.charts import plan_bar as geometry
 
     return {"item": item, "bar": geometry(item, label)}
+
+
+@register.simple_tag
+def state_badge(figure):
+    """A figure's state against its target as a badge (what reports/_state.html drew): a tag, not an
+    include, because the dashboard's tables draw one per row."""
+    if not figure.has_target:
+        return ""
+    return format_html('<span class="badge state-badge state-{}">{}</span>', figure.state, figure.state_label)

@@ -191,3 +191,16 @@ def test_long_alert_lists_show_ten_and_link_to_all(login, staff):
     link = re.search(r'href="(\?figyelmeztetesek=mind)#alerts"', block).group(1)
     block, shown = missing_items(client.get(reverse("reports:staff_home") + link).content.decode())
     assert shown == 12 and "Az első" not in block
+
+
+@pytest.mark.parametrize("value,low,high", [(3, 5, None), (6, 5, 10), (10, 5, 10), (4, None, None)])
+def test_state_badge_draws_what_the_state_include_drew(value, low, high):
+    from django.template import Context, Template
+
+    from reports.selectors import Figure
+
+    figure = Figure(value, low, high)
+    include = Template('{% include "reports/_state.html" %}').render(Context({"figure": figure}))
+    tag = Template("{% load dashboard %}{% state_badge figure %}").render(Context({"figure": figure}))
+    assert tag == include.strip()
+    assert (tag != "") == (low is not None)
