@@ -209,6 +209,152 @@ def advisory_xact_lock(*keys: str) -> None:
 
     if connection.vendor != "postgresql":
         return
+    keys = sorted(set(keys))
+    if not keys:
+        return
     with connection.cursor() as cursor:
-        for key in sorted(set(keys)):
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+        # One statement for all the keys, locked in the sorted order: PostgreSQL evaluates a
+        # volatile function of the select list after the ORDER BY (9.6 and later).
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) "
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS k(key, n) ORDER BY n",
+            [keys],
+        )
+
+
+def insert_unless_exists(instance) -> bool:
+    """Write ``instance`` as a new row unless a row with one of its unique keys exists: one
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING id``. Returns True (its pk set) when written,
+    False when the row was there already — also one a concurrent transaction wrote: the insert
+    waits on the unique index until that one commits (or rolls back, and then it writes).
+
+    The same outcome as ``get_or_create``'s create half without its savepoint and retry query
+    (SELECT, SAVEPOINT, INSERT, RELEASE), so it is safe inside any transaction. Like
+    ``bulk_create`` it sends no ``post_save``: use it only for models nothing listens to.
+    """
+    from django.db import router
+    from django.db.models.constants import OnConflict
+
+    meta = instance._meta
+    instance._prepare_related_fields_for_save(operation_name="insert")
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    using = router.db_for_write(type(instance), instance=instance)
+    # Model.save()'s own insert (QuerySet._insert), with DO NOTHING on a conflict: RETURNING
+    # then gives no row.
+    rows = type(instance)._base_manager._insert(
+        [instance], fields=fields, returning_fields=meta.db_returning_fields, using=using,
+        on_conflict=OnConflict.IGNORE,
+    )
+    if not rows or rows[0] is None:
+        return False
+    for value, field in zip(rows[0], meta.db_returning_fields):
+        setattr(instance, field.attname, value)
+    instance._state.adding = False
+    instance._state.db = using
+    return True
+
+
+class _NotInPython(Exception):
+    """A constraint condition the Python evaluation below does not cover: ask the database."""
+
+
+class _Skipped(Exception):
+    """The condition reads a field left out of the validation (as Django skips such a constraint)."""
+
+
+_COMPARISONS = {
+    "exact": lambda value, rhs: value == rhs,
+    "in": lambda value, rhs: value in rhs,
+    "gt": lambda value, rhs: value > rhs,
+    "gte": lambda value, rhs: value >= rhs,
+    "lt": lambda value, rhs: value < rhs,
+    "lte": lambda value, rhs: value <= rhs,
+}
+
+
+def _same_kind(value, rhs) -> bool:
+    # Only values whose comparison means the same in Python and in PostgreSQL: integers with
+    # integers, text with text by equality (ordering of text depends on the collation).
+    if isinstance(value, bool) or isinstance(rhs, bool):
+        return isinstance(value, bool) and isinstance(rhs, bool)
+    return (isinstance(value, int) and isinstance(rhs, int)) or (isinstance(value, str) and isinstance(rhs, str))
+
+
+def _condition_holds(condition, instance, exclude):
+    """SQL's three-valued result of a CheckConstraint condition on ``instance``'s own field values:
+    True, False, or None (NULL). ``_Skipped`` when it reads an excluded field."""
+    from django.db.models import Q
+
+    if isinstance(condition, Q):
+        if condition.connector not in (Q.AND, Q.OR):
+            raise _NotInPython
+        results = [_condition_holds(child, instance, exclude) for child in condition.children]
+        if condition.connector == Q.AND:
+            value = False if False in results else (None if None in results else True)
+        else:
+            value = True if True in results else (None if None in results else False)
+        return value if value is None or not condition.negated else not value
+    if not isinstance(condition, tuple):
+        raise _NotInPython  # an expression
+    name, rhs = condition
+    parts = name.split("__")
+    lookup = parts.pop() if len(parts) > 1 and parts[-1] in (*_COMPARISONS, "isnull") else "exact"
+    if len(parts) != 1 or hasattr(rhs, "resolve_expression"):
+        raise _NotInPython
+    field = instance._meta.get_field(parts[0])
+    if not getattr(field, "concrete", False) or field.many_to_many or field.generated:
+        raise _NotInPython
+    if field.name in exclude:
+        raise _Skipped
+    value = getattr(instance, field.attname)
+    if lookup == "isnull" or (lookup == "exact" and rhs is None):
+        return (value is None) == (bool(rhs) if lookup == "isnull" else True)
+    if value is None:
+        return None
+    if field.is_relation:
+        raise _NotInPython
+    operands = rhs if lookup == "in" else [rhs]
+    if not all(_same_kind(value, item) for item in operands) or (
+        isinstance(value, str) and lookup not in ("exact", "in")
+    ):
+        raise _NotInPython
+    return _COMPARISONS[lookup](value, rhs)
+
+
+def validate_constraints(instance, exclude=()) -> None:
+    """``instance.validate_constraints(exclude)``, with the same errors, without a query (and its
+    savepoint) per check constraint whose condition compares the instance's own fields with
+    constants (``=``, ``IN``, ``IS NULL``, and ``<``/``>`` on numbers): those are evaluated here,
+    NULL counting as passing as in the database check. Any other constraint (unique ones,
+    expressions, text ordering, regex) is validated by Django as usual."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import CheckConstraint
+
+    exclude = set(exclude or ())
+    from django.db import router
+
+    using = router.db_for_write(type(instance), instance=instance)
+    errors = {}
+    for model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            try:
+                if isinstance(constraint, CheckConstraint):
+                    try:
+                        holds = _condition_holds(constraint.condition, instance, exclude)
+                    except _Skipped:
+                        continue
+                    except _NotInPython:
+                        constraint.validate(model_class, instance, exclude=exclude, using=using)
+                        continue
+                    if holds is False:
+                        raise ValidationError(constraint.get_violation_error_message(),
+                                              code=constraint.violation_error_code)
+                else:
+                    constraint.validate(model_class, instance, exclude=exclude, using=using)
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
+                    errors.setdefault(constraint.fields[0], []).append(exc)
+                else:
+                    errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)

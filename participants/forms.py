@@ -121,18 +121,56 @@ class ParticipantForm(forms.Form):
         ]
 
 
-class RegistrationForm(ParticipantForm):
-    """Registering a person for one of the library's events (or only recording them)."""
+class EventField(forms.ChoiceField):
+    """The ``info_day:<id>`` / ``course:<id>`` choice of an event. With ``lookup`` (a value → the
+    event, or None when the value names no event the user may choose) a submitted value is
+    checked by that one look-up instead of building every choice, and the event found is kept
+    in ``event``; the choices are built only when the form is shown."""
 
-    event = forms.ChoiceField(label=_("Esemény"), required=False)
+    lookup = None
+    event = None
+
+    def valid_value(self, value):
+        if self.lookup is None:
+            return super().valid_value(value)
+        self.event = self.lookup(value)
+        return self.event is not None
+
+
+def _built_once(build):
+    """``build()``'s result, built on first use and kept (a widget iterates its choices more than once)."""
+    kept = []
+
+    def choices():
+        if not kept:
+            kept.append(list(build()))
+        return kept[0]
+    return choices
+
+
+class RegistrationForm(ParticipantForm):
+    """Registering a person for one of the library's events (or only recording them).
+
+    ``event_choices`` is the list of choices, or a callable building it when the form is shown;
+    ``event_lookup`` (see ``EventField``) checks a submitted event without building them. The
+    event chosen is ``form.chosen_event`` after validation.
+    """
+
+    event = EventField(label=_("Esemény"), required=False)
     consent = forms.BooleanField(
         label=_("A résztvevő hozzájárult személyes adatai kezeléséhez az adatkezelési tájékoztató szerint."),
         error_messages={"required": _("Az adatkezeléshez való hozzájárulás nélkül nem rögzíthető a résztvevő.")},
     )
 
-    def __init__(self, *args, event_choices=(), **kwargs):
+    def __init__(self, *args, event_choices=(), event_lookup=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].choices = [("", _("– csak a személy rögzítése, jelentkezés nélkül –")), *event_choices]
+        blank = ("", _("– csak a személy rögzítése, jelentkezés nélkül –"))
+        if callable(event_choices):
+            built = _built_once(event_choices)
+            self.fields["event"].choices = lambda: [blank, *built()]
+        else:
+            self.fields["event"].choices = [blank, *event_choices]
+        self.fields["event"].lookup = event_lookup
         self.fields["consent"].help_text = _("Adatkezelési tájékoztató, %(version)s. változat.") % {
             "version": settings.CONSENT_TEXT_VERSION
         }
@@ -150,6 +188,11 @@ class RegistrationForm(ParticipantForm):
             # Several people in a row: save and start the next one with the same event.
             Submit("save_another", _("Mentés és új"), css_class="btn-outline-primary ms-2"),
         )
+
+    @property
+    def chosen_event(self):
+        """The event chosen (found by ``event_lookup``), or None: only record the person."""
+        return self.fields["event"].event if self.cleaned_data.get("event") else None
 
 
 class ParticipantEditForm(ParticipantForm):

@@ -106,6 +106,18 @@ def resolve_event(user, value: str):
     raise Http404
 
 
+def registrable_event(user, value: str):
+    """The event a submitted choice value names if it is one of ``event_choices(user)`` (in the
+    user's scope and open for registration), else None: one look-up instead of every choice."""
+    kind, _sep, pk = (value or "").partition(":")
+    if not pk.isdigit():
+        return None
+    scoped = {"info_day": info_days_for, "course": courses_for}.get(kind)
+    if scoped is None:
+        return None
+    return scoped(user).exclude(status__in=NOT_REGISTRABLE).filter(pk=pk).first()
+
+
 # Sortable columns of the lists (menet_portal/ordering.py): ?rendezes=key or -key.
 PARTICIPANT_SORTS = {
     "nev": hungarian_name_order(),

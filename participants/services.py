@@ -19,7 +19,7 @@ Availability is always computed from the registration rows, never kept as a coun
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,9 +105,30 @@ def _event_kwargs(event) -> dict:
     return {"info_day": event} if isinstance(event, InfoDay) else {"course": event}
 
 
+# What the rules and notices read of a locked event, joined into the lock's query (only the
+# event row is locked): the late-joiner rule reads the course's programme, an untitled info
+# day's name its region and library.
+_LOCK_RELATIONS = {Course: ("site__programme", "site__library"), InfoDay: ("region", "library", "programme")}
+
+
 def _lock_event(event):
     """Take the event's row lock; every change of who holds a place goes through it."""
-    return type(event).objects.select_for_update().get(pk=event.pk)
+    return (type(event).objects.select_for_update(of=("self",)).select_related(*_LOCK_RELATIONS[type(event)])
+            .get(pk=event.pk))
+
+
+def _note_course_started(registration, decision):
+    """Keep on the registration whether its course has started, as the late-joiner decision
+    counted it a moment ago under the event lock: the notice receiver sends a late joiner the
+    learning material without counting the started sessions again."""
+    registration.course_started = decision.course_started if decision is not None else None
+
+
+def _with_event(registration, event):
+    """``registration`` with ``event`` (the locked instance) as its event, so the notices and
+    messages that read ``registration.event`` do not load it again."""
+    setattr(registration, "info_day" if isinstance(event, InfoDay) else "course", event)
+    return registration
 
 
 def availability(event) -> Availability:
@@ -133,53 +154,60 @@ def register_participant(*, participant: Participant, event, source: str = Regis
     one is reopened instead), ``EventNotOpen`` for cancelled or held events.
     """
     with transaction.atomic():
-        event = _lock_event(event)
-        if event.status in (EventStatus.CANCELLED, EventStatus.HELD) or (
-            event.status == EventStatus.CLOSED and not allow_closed
-        ):
-            raise EventNotOpen(_("Erre az eseményre most nem lehet jelentkezni (%(status)s).")
-                               % {"status": event.get_status_display()})
-        existing = Registration.objects.filter(_event_filter(event), participant=participant).first()
-        if existing and existing.status != RegistrationStatus.CANCELLED:
-            raise AlreadyRegistered(existing)
-        decision = _late_join(event, existing)
-        if decision is not None and not decision.allowed:
-            raise LateJoinRefused(decision.message)
-        now = timezone.now()
-        has_place = availability(event).free > 0
-        if hold_until is not None:
-            status = RegistrationStatus.PENDING if has_place else RegistrationStatus.WAITLISTED
-        else:
-            status = RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITLISTED
-        if existing:  # a cancelled registration comes back: it joins the end of the queue
-            registration = existing
-            registration.created_at = now
-            registration.cancelled_at = None
-            registration.cancel_reason = ""
-        else:
-            registration = Registration(participant=participant, created_at=now, **_event_kwargs(event))
-        registration.status = status
-        registration.source = source
-        registration.registered_by = registered_by
-        registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
-        registration.hold_until = hold_until
-        registration.eligible_for_certificate = decision is None or decision.eligible
-        # For the view: the coordinator is warned when the person can no longer complete.
-        registration.late_join_message = decision.message if decision is not None else ""
-        try:
-            with transaction.atomic():
-                registration.save()
-        except IntegrityError:
-            # Only possible when the same person is registered twice at the same instant.
-            raise AlreadyRegistered(
-                Registration.objects.get(_event_filter(event), participant=participant)
-            ) from None
-        if hold_until is not None:
-            change = RegistrationChange.PENDING
-        else:
-            change = RegistrationChange.CONFIRMED if has_place else RegistrationChange.WAITLISTED
-        registration_changed.send(sender=Registration, registration=registration, change=change)
-        return registration
+        return _register_locked(participant=participant, event=_lock_event(event), source=source,
+                                registered_by=registered_by, allow_closed=allow_closed, hold_until=hold_until)
+
+
+def _register_locked(*, participant, event, source, registered_by=None, allow_closed=False, hold_until=None):
+    """``register_participant`` for a caller already inside its transaction, ``event`` locked by
+    ``_lock_event``: no savepoint of its own (a refusal rolls back the caller's block, which
+    ``register_participant`` and ``record_and_register`` open)."""
+    if event.status in (EventStatus.CANCELLED, EventStatus.HELD) or (
+        event.status == EventStatus.CLOSED and not allow_closed
+    ):
+        raise EventNotOpen(_("Erre az eseményre most nem lehet jelentkezni (%(status)s).")
+                           % {"status": event.get_status_display()})
+    # Read after the event lock: a registration of the same person committed by another
+    # transaction meanwhile is seen here (every path that creates registrations takes this lock),
+    # so the unique constraint on (person, event) is never what refuses the second one.
+    existing = Registration.objects.filter(_event_filter(event), participant=participant).first()
+    if existing and existing.status != RegistrationStatus.CANCELLED:
+        existing.participant = participant
+        raise AlreadyRegistered(existing)
+    decision = _late_join(event, existing)
+    if decision is not None and not decision.allowed:
+        raise LateJoinRefused(decision.message)
+    now = timezone.now()
+    has_place = availability(event).free > 0
+    if hold_until is not None:
+        status = RegistrationStatus.PENDING if has_place else RegistrationStatus.WAITLISTED
+    else:
+        status = RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITLISTED
+    if existing:  # a cancelled registration comes back: it joins the end of the queue
+        registration = existing
+        registration.created_at = now
+        registration.cancelled_at = None
+        registration.cancel_reason = ""
+    else:
+        registration = Registration(participant=participant, created_at=now)
+    _with_event(registration, event)
+    registration.participant = participant
+    registration.status = status
+    registration.source = source
+    registration.registered_by = registered_by
+    registration.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+    registration.hold_until = hold_until
+    registration.eligible_for_certificate = decision is None or decision.eligible
+    # For the view: the coordinator is warned when the person can no longer complete.
+    registration.late_join_message = decision.message if decision is not None else ""
+    _note_course_started(registration, decision)
+    registration.save()
+    if hold_until is not None:
+        change = RegistrationChange.PENDING
+    else:
+        change = RegistrationChange.CONFIRMED if has_place else RegistrationChange.WAITLISTED
+    registration_changed.send(sender=Registration, registration=registration, change=change)
+    return registration
 
 
 class NoPlaceLeft(RegistrationError):
@@ -222,6 +250,7 @@ def confirm_on_site(*, participant: Participant, event, registered_by=None,
         registration.hold_until = None
         registration.eligible_for_certificate = decision is None or decision.eligible
         registration.late_join_message = decision.message if decision is not None else ""
+        _note_course_started(registration, decision)
         registration.save()
         change = RegistrationChange.PROMOTED if was_waiting else RegistrationChange.CONFIRMED
         registration_changed.send(sender=Registration, registration=registration, change=change)
@@ -239,17 +268,17 @@ def promote_from_waiting_list(event) -> Promotion:
         return Promotion()
     queue = list(
         # Unconfirmed self-registrations (hold_until set) wait until their e-mail link is opened.
-        waiting_list(event).filter(hold_until__isnull=True).select_for_update()
-        [: free if not isinstance(event, Course) else None]
+        waiting_list(event).filter(hold_until__isnull=True).select_for_update(of=("self",))
+        .select_related("participant")[: free if not isinstance(event, Course) else None]
     )
     decisions = {}
     if isinstance(event, Course) and queue:
-        from trainings.eligibility import attendance_counts, late_join_decision, sessions_left
+        from trainings.eligibility import attendance_counts, late_join_decision, sessions_started
 
-        left = sessions_left(event)
+        started = sessions_started(event)
         counts = attendance_counts(r.pk for r in queue)
         decisions = {r.pk: late_join_decision(event, attended=counts.get(r.pk, (0, 0))[0],
-                                              late=counts.get(r.pk, (0, 0))[1], left=left) for r in queue}
+                                              late=counts.get(r.pk, (0, 0))[1], started=started) for r in queue}
     now = timezone.now()
     promoted, skipped, message = [], [], ""
     for registration in queue:
@@ -264,6 +293,8 @@ def promote_from_waiting_list(event) -> Promotion:
         registration.confirmed_at = now
         registration.eligible_for_certificate = decision is None or decision.eligible
         registration.save(update_fields=["status", "confirmed_at", "eligible_for_certificate"])
+        _with_event(registration, event)
+        _note_course_started(registration, decision)
         registration_changed.send(sender=Registration, registration=registration, change=RegistrationChange.PROMOTED)
         promoted.append(registration)
     if skipped:
@@ -321,7 +352,7 @@ def cancel_registration(*, registration: Registration, reason: str, cancelled_by
         raise RegistrationError(_("Adja meg a lemondás okát."))
     with transaction.atomic():
         event = _lock_event(registration.event)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = _with_event(Registration.objects.select_for_update().get(pk=registration.pk), event)
         if registration.status == RegistrationStatus.CANCELLED:
             raise RegistrationError(_("Ez a jelentkezés már le van mondva."))
         was_confirmed = registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
@@ -702,35 +733,73 @@ def create_participant(*, data: dict, viewer, library=None, use_existing=None,
     Recognition never changes the known person's consent: only the person (or staff on their
     documented request) does that (``privacy.services.record_consent``).
     """
+    with transaction.atomic():
+        return _create_participant_in_transaction(data=data, viewer=viewer, library=library,
+                                                  use_existing=use_existing, allow_known=allow_known)
+
+
+def _create_participant_in_transaction(*, data, viewer, library=None, use_existing=None, allow_known=False):
+    """``create_participant`` for a caller already inside its transaction (no savepoint of its own:
+    a refusal rolls back the caller's block)."""
     if not data.get("consent"):
         raise RegistrationError(_("Az adatkezeléshez való hozzájárulás kötelező."))
     from privacy.services import queue_duplicate_check
 
-    with transaction.atomic():
-        lock_person_identity(data)  # held until the outermost transaction commits
-        candidates = list(known_participants(
-            viewer=viewer, email=data.get("email", ""), family_name=data["family_name"],
-            given_name=data["given_name"], birth_year=data["birth_year"], settlement=data["settlement"],
-        ))
-        if candidates:
-            chosen = None
-            if use_existing is not None:
-                chosen = next((c for c in candidates if str(c.pk) == str(use_existing)), None)
-            elif allow_known:
-                chosen = candidates[0]
-            if chosen is None:
-                raise DuplicateParticipant(candidates)
-            return chosen, False
-        participant = Participant(
-            registering_library=library,
-            consent_given_at=timezone.now(),
-            consent_text_version=settings.CONSENT_TEXT_VERSION,
-        )
-        _apply_person_data(participant, data)
-        participant.full_clean()
-        participant.save()
-        queue_duplicate_check([participant.pk])
-        return participant, True
+    lock_person_identity(data)  # held until the outermost transaction commits
+    candidates = list(known_participants(
+        viewer=viewer, email=data.get("email", ""), family_name=data["family_name"],
+        given_name=data["given_name"], birth_year=data["birth_year"], settlement=data["settlement"],
+    ))
+    if candidates:
+        chosen = None
+        if use_existing is not None:
+            chosen = next((c for c in candidates if str(c.pk) == str(use_existing)), None)
+        elif allow_known:
+            chosen = candidates[0]
+        if chosen is None:
+            raise DuplicateParticipant(candidates)
+        return chosen, False
+    participant = Participant(
+        registering_library=library,
+        consent_given_at=timezone.now(),
+        consent_text_version=settings.CONSENT_TEXT_VERSION,
+    )
+    _apply_person_data(participant, data)
+    _full_clean_person(participant)
+    participant.save()
+    queue_duplicate_check([participant.pk])
+    return participant, True
+
+
+def _full_clean_person(participant: Participant) -> None:
+    """``participant.full_clean()`` with the same checks and errors, less the look-ups of what is
+    already loaded: a relation set to an instance read from (or saved to) the database in this
+    request — the form's county, the event's library, the organisation just found or created —
+    is not read again to prove it exists (the foreign key still holds in the database). The
+    constraints are validated on every field that passed, as ``full_clean`` does."""
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    from menet_portal.db import validate_constraints
+
+    loaded = set()
+    for field in Participant._meta.concrete_fields:
+        if field.is_relation and field.is_cached(participant):
+            related = field.get_cached_value(participant)
+            if related is not None and related.pk is not None and related._state.db is not None:
+                loaded.add(field.name)
+    errors = {}
+    try:
+        participant.full_clean(exclude=loaded, validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        # The two check constraints compare the person's own fields with constants: evaluated in
+        # Python (menet_portal.db.validate_constraints), not by a query and a savepoint each.
+        validate_constraints(participant, exclude={name for name in errors if name != NON_FIELD_ERRORS})
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def update_participant(*, participant: Participant, data: dict, viewer) -> Participant:
@@ -762,14 +831,14 @@ def record_and_register(*, data: dict, viewer, event=None, library=None, registe
     Returns ``(participant, registration or None)``. If the registration is refused (the person
     is already registered, the event is closed), nothing is recorded.
     """
-    with transaction.atomic():
-        participant, _created = create_participant(
+    with transaction.atomic():  # one block: the person and the place are recorded together or not at all
+        participant, _created = _create_participant_in_transaction(
             data=data, viewer=viewer, library=library, use_existing=use_existing, allow_known=allow_known
         )
         registration = None
         if event is not None:
-            registration = register_participant(
-                participant=participant, event=event, source=source, registered_by=registered_by
+            registration = _register_locked(
+                participant=participant, event=_lock_event(event), source=source, registered_by=registered_by
             )
         return participant, registration
 
@@ -797,19 +866,20 @@ def claim_form_token(*, token: str, user):
     ``AlreadySubmitted`` with the first result; a concurrent second submit waits on the unique
     index until the first commits, then gets the same answer.
     """
+    from menet_portal.db import insert_unless_exists
+
     from .models import FormSubmission
 
     token = (token or "").strip()[:64]
     if not token:
         return None
-    try:
-        with transaction.atomic():
-            return FormSubmission.objects.create(token=token, user=user)
-    except IntegrityError:
-        first = FormSubmission.objects.filter(token=token, user=user).first()
-        if first is not None and first.result_url:
-            raise AlreadySubmitted(first.result_url) from None
-        raise RegistrationError(_("Ezt az űrlapot már elküldte. Töltse be újra az oldalt.")) from None
+    submission = FormSubmission(token=token, user=user)
+    if insert_unless_exists(submission):  # one statement; waits for a concurrent submit of the same token
+        return submission
+    first = FormSubmission.objects.filter(token=token, user=user).first()
+    if first is not None and first.result_url:
+        raise AlreadySubmitted(first.result_url)
+    raise RegistrationError(_("Ezt az űrlapot már elküldte. Töltse be újra az oldalt."))
 
 
 def finish_form_token(submission, result_url: str) -> None:

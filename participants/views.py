@@ -233,20 +233,23 @@ def _warn_age(request, participant):
 @role_required(*WORKSPACE_ROLES)
 def participant_create(request):
     """Register a person for an event (or only record them), recognising known persons."""
-    choices = selectors.event_choices(request.user)
     initial = {}
     for kind in ("info_day", "course"):
         if request.GET.get(kind):
             _check_event_params(request)
             initial["event"] = f"{kind}:{request.GET[kind]}"
-    form = RegistrationForm(request.POST or None, initial=initial, event_choices=choices)
+    # The event list is built only when the form is shown; a submitted event is checked by one
+    # scoped look-up (the same events as the list), and that event is the one registered for.
+    form = RegistrationForm(request.POST or None, initial=initial,
+                            event_choices=lambda: selectors.event_choices(request.user),
+                            event_lookup=lambda value: selectors.registrable_event(request.user, value))
     # One-time token: a double click (or a resent POST) lands on the first submit's result.
     form_token = request.POST.get("form_token") or services.new_form_token()
     form.helper.layout.append(Hidden("form_token", form_token))
     candidates = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        event = selectors.resolve_event(request.user, data["event"]) if data["event"] else None
+        event = form.chosen_event
         library = event.library if event is not None else request.user.library
         try:
             with transaction.atomic():

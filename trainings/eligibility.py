@@ -13,6 +13,7 @@ Every path that gives someone a course place asks ``late_join_decision`` through
 ``participants.services`` (register, import, promotion, reinstate, move; the admin's actions).
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -33,20 +34,38 @@ class LateJoinDecision:
     sessions_left: int
     sessions_needed: int
     message: str = ""  # why not eligible / why refused (Hungarian, safe to show)
+    # Whether a session of the course has started (a late joiner is sent the learning material at
+    # once: notifications.receivers); None when the caller gave ``left`` instead.
+    course_started: bool | None = None
 
 
-def sessions_left(course, now: datetime.datetime | None = None) -> int:
+def sessions_started(course, now: datetime.datetime | None = None) -> int:
+    """Sessions of the course that have started by ``now``."""
+    return course.sessions.filter(starts_at__lte=now or timezone.now()).count()
+
+
+def sessions_left(course, now: datetime.datetime | None = None, *, started: int | None = None) -> int:
     """Planned sessions that have not started yet (sessions not entered yet count as to come)."""
-    now = now or timezone.now()
-    started = course.sessions.filter(starts_at__lte=now).count()
+    started = sessions_started(course, now) if started is None else started
     return max(planned_sessions(course.site.programme) - started, 0)
 
 
 def late_join_decision(course, *, attended: int = 0, late: int = 0, left: int | None = None,
-                       now: datetime.datetime | None = None) -> LateJoinDecision:
-    """Whether someone who attended ``attended`` sessions (``late`` of them late) may join ``course`` now."""
+                       started: int | None = None, now: datetime.datetime | None = None) -> LateJoinDecision:
+    """Whether someone who attended ``attended`` sessions (``late`` of them late) may join ``course`` now.
+
+    ``started`` (``sessions_started``) or ``left`` spare the count when the caller has it."""
     programme = course.site.programme
-    left = sessions_left(course, now) if left is None else left
+    if left is None:
+        started = sessions_started(course, now) if started is None else started
+        left = sessions_left(course, started=started)
+    decision = _decide(programme, attended=attended, late=late, left=left)
+    if started is not None:
+        decision = dataclasses.replace(decision, course_started=started > 0)
+    return decision
+
+
+def _decide(programme, *, attended: int, late: int, left: int) -> LateJoinDecision:
     needed = max(programme.completion_min_sessions - attended, 0)
     if left >= needed and late <= programme.completion_max_late:
         return LateJoinDecision(True, True, left, needed)

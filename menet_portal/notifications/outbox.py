@@ -63,15 +63,15 @@ def write_message(*, kind: str, recipient: str, subject_key: str, slot: str, **f
     Returns the new row, or None when the same message (kind, recipient, subject, slot)
     was already written: that is how a duplicate signal or a retry stays harmless.
     """
+    from menet_portal.db import insert_unless_exists
+
     now = timezone.now()
     fields.setdefault("due_at", now)
     fields.setdefault("send_after", fields["due_at"])
-    with transaction.atomic():
-        message, created = OutboxMessage.objects.get_or_create(
-            kind=kind, recipient=recipient, subject_key=subject_key, slot=slot,
-            defaults={**fields, "queued_at": now},
-        )
-    if not created:
+    message = OutboxMessage(kind=kind, recipient=recipient, subject_key=subject_key, slot=slot, **fields, queued_at=now)
+    # One INSERT … ON CONFLICT DO NOTHING on the (kind, recipient, subject, slot) key, not
+    # get_or_create's SELECT + SAVEPOINT + INSERT: a second copy is still never written.
+    if not insert_unless_exists(message):
         return None
     queue_after_commit([message.pk])
     return message

@@ -85,7 +85,11 @@ def _material_link_for_late_joiner(registration):
     from .schedule import material_link_row, material_link_started
 
     now = timezone.now()
-    if not material_link_started(registration.course_id, now=now):
+    # participants.services notes what the late-joiner rule counted under the event lock just now.
+    started = getattr(registration, "course_started", None)
+    if started is None:
+        started = material_link_started(registration.course_id, now=now)
+    if not started:
         return
     row = material_link_row(registration, now=now)
     if row is not None:
