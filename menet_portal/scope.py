@@ -64,8 +64,30 @@ def registrations_for(user):
     if role == Role.STAFF:
         return qs
     if role in (Role.COORDINATOR, Role.TRAINER):
-        return qs.filter(_event_registrations(user))
+        return qs.filter(pk__in=_event_registration_ids(user))
     return qs.none()
+
+
+def _event_registration_ids(user):
+    """Ids of the registrations of the user's events: ``IN (info-day side UNION ALL course side)``.
+    The OR of the two ``IN`` lists (``_event_registrations``) made PostgreSQL estimate 75 % of all
+    registrations for a library's 2,000 (two hashed subplans): the registration list walked every
+    participant in name order (65 ms) and counted by a sequential scan (19 ms). Each branch of the
+    union is an index scan of one event column, and the planner estimates their sum."""
+    if _role(user) == Role.TRAINER:
+        return Registration.objects.order_by().filter(
+            course_id__in=Course.objects.order_by().filter(trainers=user).values("pk")).values("pk")
+    return (
+        Registration.objects.order_by()
+        .filter(info_day_id__in=InfoDay.objects.order_by().filter(library_id=user.library_id).values("pk"))
+        .values("pk")
+        .union(
+            Registration.objects.order_by()
+            .filter(course_id__in=Course.objects.order_by().filter(site__library_id=user.library_id).values("pk"))
+            .values("pk"),
+            all=True,
+        )
+    )
 
 
 def _event_registrations(user):

@@ -33,6 +33,7 @@ from .models import ImportStatus, ParticipantImport, RegistrationSource, Registr
 
 WORKSPACE_ROLES = (Role.STAFF, Role.COORDINATOR)
 PAGE_SIZE = 50
+TARGET_SEARCH_PARAM = "cel_q"  # the registration list's bulk-move target search
 
 
 @role_required(Role.COORDINATOR)
@@ -171,9 +172,15 @@ def registration_list(request):
                    description=_("jelentkezéslista (%(format)s)") % {"format": fmt}, request=request)
         return export_response(queryset.iterator(chunk_size=2000), REGISTRATION_COLUMNS, "jelentkezesek", fmt)
     filterset.limit_event_options()
+    # The move target lists the first matches only; its search box (a GET form of its own that
+    # keeps the list's filters) narrows them without JavaScript, event-search refills them with it.
+    target_query = request.GET.get(TARGET_SEARCH_PARAM, "")[:100]
+    target_choices, more_targets = selectors.registrable_event_choices(request.user, target_query)
     return render(request, "participants/registration_list.html", {
         "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
-        "sort": sort, "bulk_form": BulkRegistrationForm(event_choices=selectors.event_choices(request.user)),
+        "sort": sort, "bulk_form": BulkRegistrationForm(event_choices=target_choices),
+        "target_query": target_query, "more_targets": more_targets,
+        "target_search_keep": [(k, v) for k in request.GET for v in request.GET.getlist(k) if k != TARGET_SEARCH_PARAM],
         "bulk_report": request.session.pop(BULK_REPORT_KEY, None), "form_token": services.new_form_token(),
     })
 
@@ -181,8 +188,14 @@ def registration_list(request):
 @role_required(*WORKSPACE_ROLES)
 def event_search(request):
     """The event filter's autocomplete: ``{"results": [{"id", "text"}]}`` of the user's own info
-    days or courses (``kind``) matching ``q``, at most ``selectors.EVENT_SEARCH_LIMIT``."""
+    days or courses (``kind``) matching ``q``, at most ``selectors.EVENT_SEARCH_LIMIT``.
+    ``kind=target``: the bulk move's targets (events open for registration, both kinds, ids
+    ``info_day:<pk>`` / ``course:<pk>`` with their ``group``)."""
     kind = request.GET.get("kind")
+    if kind == "target":
+        groups, _more = selectors.registrable_event_choices(request.user, request.GET.get("q", "")[:100])
+        return JsonResponse({"results": [{"id": value, "text": text, "group": str(group)}
+                                         for group, options in groups for value, text in options]})
     if kind not in ("info_day", "course"):
         raise Http404
     hits = selectors.search_events(request.user, kind, request.GET.get("q", "")[:100])
