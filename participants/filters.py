@@ -16,6 +16,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from menet_portal.scope import courses_for, info_days_for
+from menet_portal.widgets import QuickSelect
 
 from menet_portal.scope import registrations_for
 
@@ -50,7 +51,7 @@ def event_text_q(value, prefix=""):
     )
 
 
-class EventSearchSelect(forms.Select):
+class EventSearchSelect(QuickSelect):
     """An event select that renders only the chosen event and a few search hits (never all 2,000
     events); ``static/js/event-search.js`` refills it from the JSON search as the user types."""
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import County
+from menet_portal.widgets import QuickSelect
 
 from .models import BUSINESS_KINDS, NONPROFIT_KINDS, OrganisationKind, SizeBand, TargetGroup
 from .services import normalise_tax_number
@@ -297,7 +298,7 @@ class BulkRegistrationForm(forms.Form):
     action = forms.ChoiceField(label=_("Művelet a kijelöltekkel"), choices=ACTIONS,
                                error_messages={"required": _("Válassza ki, mit tegyünk a kijelöltekkel.")})
     reason = forms.CharField(label=_("A lemondás oka"), max_length=300, required=False)
-    to_event = forms.ChoiceField(label=_("Cél esemény"), required=False)
+    to_event = forms.ChoiceField(label=_("Cél esemény"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, event_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -176,8 +176,10 @@ def registration_list(request):
     # keeps the list's filters) narrows them without JavaScript, event-search refills them with it.
     target_query = request.GET.get(TARGET_SEARCH_PARAM, "")[:100]
     target_choices, more_targets = selectors.registrable_event_choices(request.user, target_query)
+    page_obj = _page(request, queryset)
+    page_obj.object_list = selectors.with_labels(page_obj.object_list)
     return render(request, "participants/registration_list.html", {
-        "filter": filterset, "page_obj": _page(request, queryset), "query": _querystring_without_page(request),
+        "filter": filterset, "page_obj": page_obj, "query": _querystring_without_page(request),
         "sort": sort, "bulk_form": BulkRegistrationForm(event_choices=target_choices),
         "target_query": target_query, "more_targets": more_targets,
         "target_search_keep": [(k, v) for k in request.GET for v in request.GET.getlist(k) if k != TARGET_SEARCH_PARAM],
