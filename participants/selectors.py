@@ -102,12 +102,15 @@ def search_events(user, kind: str, query: str = "", *, limit: int = EVENT_SEARCH
     library's event is never found (the filter selects and their autocomplete both use this)."""
     query = " ".join((query or "").split())
     if kind == "info_day":
-        events = info_days_for(user)
+        # only the columns of the label (info_day_label / course_label): these run on every list page
+        events = info_days_for(user).select_related(None).select_related("region", "library").only(
+            "pk", "date", "title", "region_id", "region__name", "library_id", "library__settlement")
         if query:
             events = events.filter(Q(title__icontains=query) | Q(library__settlement__icontains=query))
         return [(d.pk, info_day_label(d)) for d in events.order_by("-date", "-pk")[:limit]]
     if kind == "course":
-        events = courses_for(user)
+        events = courses_for(user).only("pk", "title", "site_id", "site__library_id", "site__library__settlement",
+                                        "site__programme_id", "site__programme__start_date")
         if query:
             events = events.filter(Q(title__icontains=query) | Q(site__library__settlement__icontains=query))
         return [(c.pk, course_label(c)) for c in events.order_by("-site__programme__start_date", "title", "pk")[:limit]]

@@ -69,3 +69,23 @@ def test_the_page_ids_are_chosen_before_the_join(login, coordinator, people):
     assert "events_library" not in page_sql and "events_county" not in page_sql  # not shown on the page
     nonprofits = sorted(p.pk for p in people if p.target_group == TargetGroup.NONPROFIT)
     assert response.context["page_obj"].paginator.count == len(nonprofits)
+
+
+def test_event_search_labels_are_those_of_the_full_rows(coordinator):
+    """search_events reads only the label's columns; the labels are the full models' labels."""
+    from events.models import InfoDay
+    from menet_portal.tests.factories import CourseFactory, InfoDayFactory
+    from trainings.models import Course
+
+    InfoDayFactory(library=coordinator.library, title="")  # the label from region and town
+    InfoDayFactory(library=coordinator.library, title="Győri infonap")
+    CourseFactory(site__library=coordinator.library, title="Ügyintézés")
+    for kind, model, label in (("info_day", InfoDay, selectors.info_day_label),
+                               ("course", Course, selectors.course_label)):
+        hits = selectors.search_events(coordinator, kind, "")
+        assert hits and hits == [(pk, label(model.objects.get(pk=pk))) for pk, _text in hits]
+    with CaptureQueriesContext(connection) as queries:
+        selectors.search_events(coordinator, "course", "")
+        selectors.search_events(coordinator, "info_day", "")
+    assert len(queries) == 2
+    assert all('"description"' not in q["sql"] for q in queries)  # the label's columns only

@@ -1,0 +1,75 @@
+"""The register page's waiting list and change history at a fixed cost (trainings.selectors)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import EventStatus
+from menet_portal.tests.factories import CoordinatorFactory, RegistrationFactory
+from participants.models import RegistrationStatus
+from participants.services import waiting_list, with_queue_position
+from trainings import selectors, services
+from trainings.models import AttendanceStatus
+from trainings.tests.factories import past_info_day, past_session, trainee
+
+pytestmark = pytest.mark.django_db
+
+
+def _waiting(event_kwargs, count):
+    at = timezone.now() - datetime.timedelta(days=3)
+    rows = []
+    for i in range(count):
+        # two arrivals at the same instant: the id decides, as in promotion
+        created = at + datetime.timedelta(minutes=i // 2)
+        rows.append(RegistrationFactory(status=RegistrationStatus.WAITLISTED, created_at=created, **event_kwargs))
+    return rows
+
+
+@pytest.mark.parametrize("kind", ["info_day", "session"])
+def test_waiting_list_positions_are_the_queue_positions(kind):
+    if kind == "info_day":
+        event = target = past_info_day(status=EventStatus.HELD, capacity=1, minimum=1)
+        RegistrationFactory(info_day=event)
+        rows = _waiting({"info_day": event}, 7)
+    else:
+        event = past_session()
+        target = event.course
+        trainee(target)
+        rows = _waiting({"info_day": None, "course": target}, 7)
+    RegistrationFactory(status=RegistrationStatus.WAITLISTED)  # another event's queue: not counted
+    expected = [(r.pk, r.queue_position) for r in with_queue_position(waiting_list(target))]
+    with CaptureQueriesContext(connection) as queries:
+        shown = [(r.pk, r.queue_position) for r in selectors.register_waiting_list(event)]
+    assert shown == expected == [(r.pk, i) for i, r in enumerate(sorted(rows, key=lambda r: (r.created_at, r.pk)), 1)]
+    assert len(queries) == 1 and "COUNT(" not in queries[0]["sql"]  # no correlated count per row
+
+
+def _register_queries(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_the_change_history_costs_the_same_for_few_rows_or_many(login):
+    session = past_session()
+    coordinator = CoordinatorFactory(library=session.course.site.library, first_name="Kata", last_name="Rögzítő")
+    people = [trainee(session.course, participant__family_name=f"Történet{i}") for i in range(6)]
+    client = login(coordinator)
+    url = reverse("trainings:session_register", args=[session.pk])
+    services.record_attendance(event=session, statuses={p.pk: AttendanceStatus.ABSENT for p in people},
+                               recorded_by=coordinator)
+    few, _html = _register_queries(client, url)
+    saved = client.post(url, {"save_register": "1", **{f"status_{p.pk}": AttendanceStatus.PRESENT for p in people}})
+    assert saved.status_code == 302
+    many, html = _register_queries(client, url)
+    assert many == few
+    history = html[html.index('id="history-title"'):]
+    assert history.count("Rögzítő Kata") == len(people)  # saved on the page: who saved it is shown
+    for person in people:
+        assert history.count(person.participant.full_name) == 2  # every saved version
