@@ -6,8 +6,8 @@ and cancels registrations, as bench/pages.py and bench/load.py do).
 
 Tasks are queued on Redis (``BENCH_REDIS_URL``), not run eagerly, as under gunicorn in the
 benches. ``--list`` prints the statements of the last run of each POST in order; ``--explain N``
-EXPLAIN ANALYZEs its N slowest SELECTs; ``--cprofile`` prints the top cumulative functions of
-the last run.
+EXPLAIN ANALYZEs its N slowest SELECTs; ``--cprofile`` prints the top functions (``--sort``) of
+every run after the first.
 """
 
 import argparse
@@ -27,6 +27,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="pstats order of --cprofile (cumulative, tottime)")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--dump", default="", help="also write the --cprofile stats to this file")
     parser.add_argument("--only", choices=("register", "cancel"), default=None)
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN ANALYZE the N slowest SELECTs of the last run")
     args = parser.parse_args()
@@ -91,20 +94,20 @@ def main():
             return f"/resztvevok/jelentkezesek/{reg.pk}/lemondas/", {"reason": "Profilozás"}
         posts.append(("cancel POST", cancel_post))
     for label, make in posts:
-        profile = None
+        import cProfile
+
+        profile = cProfile.Profile() if args.cprofile else None
         for n in range(args.repeat):
             url, body = make(n)
             statements.clear()
-            if args.cprofile and n == args.repeat - 1:
-                import cProfile
-
-                profile = cProfile.Profile()
+            profiling = profile is not None and n >= 1  # every run after the first (cold) one
+            if profiling:
                 profile.enable()
             with connection.execute_wrapper(timer):
                 started = time.perf_counter()
                 response = client.post(url, body)
                 total = time.perf_counter() - started
-            if profile is not None:
+            if profiling:
                 profile.disable()
             sql_time = sum(s[0] for s in statements)
             savepoints = sum(1 for s in statements if s[1].startswith(("SAVEPOINT", "RELEASE SAVEPOINT")))
@@ -125,9 +128,11 @@ def main():
         if profile is not None:
             import pstats
 
-            stats = pstats.Stats(profile).sort_stats("cumulative")
+            if args.dump:
+                profile.dump_stats(f"{args.dump}.{label.split()[0]}")
+            stats = pstats.Stats(profile).sort_stats(args.sort)
             stats.print_stats(r"^(?!.*site-packages)", 40)  # the portal's own functions
-            stats.print_stats(25)
+            stats.print_stats(args.top)
 
 
 if __name__ == "__main__":

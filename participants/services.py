@@ -158,10 +158,12 @@ def register_participant(*, participant: Participant, event, source: str = Regis
                                 registered_by=registered_by, allow_closed=allow_closed, hold_until=hold_until)
 
 
-def _register_locked(*, participant, event, source, registered_by=None, allow_closed=False, hold_until=None):
+def _register_locked(*, participant, event, source, registered_by=None, allow_closed=False, hold_until=None,
+                     new_person=False):
     """``register_participant`` for a caller already inside its transaction, ``event`` locked by
     ``_lock_event``: no savepoint of its own (a refusal rolls back the caller's block, which
-    ``register_participant`` and ``record_and_register`` open)."""
+    ``register_participant`` and ``record_and_register`` open). ``new_person``: the participant
+    was created in this transaction, so no registration of theirs can exist yet."""
     if event.status in (EventStatus.CANCELLED, EventStatus.HELD) or (
         event.status == EventStatus.CLOSED and not allow_closed
     ):
@@ -170,7 +172,8 @@ def _register_locked(*, participant, event, source, registered_by=None, allow_cl
     # Read after the event lock: a registration of the same person committed by another
     # transaction meanwhile is seen here (every path that creates registrations takes this lock),
     # so the unique constraint on (person, event) is never what refuses the second one.
-    existing = Registration.objects.filter(_event_filter(event), participant=participant).first()
+    existing = None if new_person else (
+        Registration.objects.filter(_event_filter(event), participant=participant).first())
     if existing and existing.status != RegistrationStatus.CANCELLED:
         existing.participant = participant
         raise AlreadyRegistered(existing)
@@ -829,16 +832,20 @@ def record_and_register(*, data: dict, viewer, event=None, library=None, registe
     in one transaction.
 
     Returns ``(participant, registration or None)``. If the registration is refused (the person
-    is already registered, the event is closed), nothing is recorded.
+    is already registered, the event is closed), nothing is recorded: called inside a
+    transaction (the form view's, with its one-time token), a refusal rolls back the caller's
+    whole block — no savepoint of its own, so the caller must let the exception leave its block
+    (a query after catching it there fails loudly instead of saving half the work).
     """
-    with transaction.atomic():  # one block: the person and the place are recorded together or not at all
-        participant, _created = _create_participant_in_transaction(
+    with transaction.atomic(savepoint=False):
+        participant, created = _create_participant_in_transaction(
             data=data, viewer=viewer, library=library, use_existing=use_existing, allow_known=allow_known
         )
         registration = None
         if event is not None:
             registration = _register_locked(
-                participant=participant, event=_lock_event(event), source=source, registered_by=registered_by
+                participant=participant, event=_lock_event(event), source=source, registered_by=registered_by,
+                new_person=created,
             )
         return participant, registration
 

@@ -24,7 +24,7 @@ LIMITS = {
     "staff registration list": 8,
     "participant detail": 9,
     "coordinator workspace": 6,
-    "registration POST": 19,  # 17 + the test transaction's savepoint around the view's block
+    "registration POST": 16,  # 14 + the test transaction's savepoint around the view's block
     "session register": 12,
     "funder home": 14,  # 8 + the monthly plan (1) + the evidence-state counts (5), the same at both sizes
     "outbox page": 5,  # session, user, status counts, the page, + one per kind of subject beyond registrations

@@ -54,9 +54,10 @@ def _statements(run):
 # --- the registration POST ----------------------------------------------------------------------
 
 def test_registration_post_reads_the_course_twice_and_sends_no_savepoint_of_its_own(client):
-    """41 statements before (16 SAVEPOINT/RELEASE, the course read 4 times), now 17 in
-    production: the scoped look-up of the submitted event and its lock, and the savepoint of
-    record_and_register inside the view's transaction (plus the test transaction's one here)."""
+    """41 statements before (16 SAVEPOINT/RELEASE, the course read 4 times), now 14 in
+    production: the scoped look-up of the submitted event and its lock, no savepoint (here one,
+    the test transaction's around the view's block), no look-up of the new person's
+    registrations."""
     coordinator, course = _coordinator_with_course(capacity=5)
     for n in range(3):  # more events in the list: the POST must not build it
         CourseFactory(site=course.site, title=f"Másik képzés {n}")
@@ -72,10 +73,11 @@ def test_registration_post_reads_the_course_twice_and_sends_no_savepoint_of_its_
     assert "FOR UPDATE OF" in course_reads[1]
     assert not any(s.startswith('SELECT "events_infoday".') for s in sent)  # the event list was not built
     savepoints = [s for s in sent if s.startswith("SAVEPOINT")]
-    assert len(savepoints) == 2  # the test transaction's around the view's block, record_and_register's
+    assert len(savepoints) == 1  # the test transaction's around the view's block
+    assert not any(s.startswith('SELECT "participants_registration".') for s in sent)  # a new person has none
     assert sum('"_check"' in s for s in sent) == 0  # the check constraints were evaluated in Python
     assert sum("pg_advisory_xact_lock" in s for s in sent) == 1  # e-mail and identity in one statement
-    assert len(sent) <= 19, "\n".join(s[:150] for s in sent)
+    assert len(sent) <= 16, "\n".join(s[:150] for s in sent)  # 14 + the test transaction's savepoint pair
 
 
 def test_registration_post_refuses_an_event_that_is_not_in_the_list(client):
