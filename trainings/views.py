@@ -28,7 +28,7 @@ from .completion import completed_counts_by_course, course_completion_summary
 from .forms import QuizForm, RegisterForm, WalkInForm
 from participants.models import Registration
 
-from .models import MaterialLink, Question, Session
+from .models import AttendanceStatus, MaterialLink, Question, Session
 from .rendering import render_lesson_markdown
 
 DELIVERY_ROLES = (Role.STAFF, Role.COORDINATOR, Role.TRAINER)
@@ -193,6 +193,9 @@ def _register_page(request, event, *, template_context, walk_in_form=None, walk_
         **template_context,
         "event": event,
         "form": form,
+        # The radios of each row, written out in the template instead of through the RadioSelect
+        # widget's per-option rendering (15 rows × 4 options): same names, values and ids.
+        "status_choices": AttendanceStatus.choices,
         "open_now": open_now,
         "starts_at": services.event_starts_at(event),
         "history": selectors.register_history(event),

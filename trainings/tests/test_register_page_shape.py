@@ -73,3 +73,26 @@ def test_the_change_history_costs_the_same_for_few_rows_or_many(login):
     assert history.count("Rögzítő Kata") == len(people)  # saved on the page: who saved it is shown
     for person in people:
         assert history.count(person.participant.full_name) == 2  # every saved version
+
+
+def test_the_radios_keep_what_was_submitted_when_a_row_is_missing(login):
+    """The radios are written out in the template (not through RadioSelect): the names, values,
+    ids and the checked state are the form's, also for a refused (bound) submit."""
+    import re
+
+    session = past_session()
+    coordinator = CoordinatorFactory(library=session.course.site.library)
+    first, second, third = (trainee(session.course, participant__family_name=n) for n in ("Ács", "Bíró", "Cser"))
+    client = login(coordinator)
+    url = reverse("trainings:session_register", args=[session.pk])
+    response = client.post(url, {"save_register": "1", f"status_{first.pk}": "late", f"status_{third.pk}": "absent"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    checked = dict(re.findall(r'name="status_(\d+)" value="(\w+)" id="id_status_\d+_\d"\s*checked', html))
+    assert checked == {str(first.pk): "late", str(third.pk): "absent"}
+    values = [value for value, _label in AttendanceStatus.choices]
+    for registration in (first, second, third):
+        for i, value in enumerate(values):
+            assert (f'name="status_{registration.pk}" value="{value}" id="id_status_{registration.pk}_{i}"' in html)
+            assert f'for="id_status_{registration.pk}_{i}"' in html
+    assert 'id="err-%s"' % second.pk in html  # the missing row says so
