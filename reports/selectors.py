@@ -300,18 +300,18 @@ def _registration_figures(programme: Programme, info_day_ids, course_ids):
         | Q(course_id__in=course_ids, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
     )
     info_day_attendance = Q(attendances__session__isnull=True)
+    # The only multi-valued join is the attendance (one join, shared by every count below), so
+    # plain counts are the distinct ones without a sort per registration and count.
     per_registration = (
-        annotate_completion_outlook(registrations, programme)
+        annotate_completion_outlook(registrations, programme, distinct=False)
         .annotate(
             # A look-up by primary key per registration: joined instead, PostgreSQL hashes all
             # 100,000 participants for the programme's 3,000 registrations.
             target_group=Subquery(
                 Participant.objects.filter(pk=OuterRef("participant_id")).order_by().values("target_group")
             ),
-            info_day_attended=Count(
-                "attendances", filter=info_day_attendance & Q(attendances__status__in=ATTENDED), distinct=True
-            ),
-            info_day_recorded=Count("attendances", filter=info_day_attendance, distinct=True),
+            info_day_attended=Count("attendances", filter=info_day_attendance & Q(attendances__status__in=ATTENDED)),
+            info_day_recorded=Count("attendances", filter=info_day_attendance),
         )
         .values_list(
             "info_day_id", "course_id", "target_group", "status", "attended_sessions", "completed",

@@ -111,3 +111,23 @@ def test_course_page_trainer_and_staff_dashboards_agree(client):
     assert summary["trainees"] == row.counts.trainees == 1
     # Nobody is "at risk" while enough planned sessions are still to come.
     assert programme_alerts(indicators).completion_at_risk == []
+
+
+def test_plain_counts_equal_the_distinct_ones_when_only_attendance_is_joined():
+    """annotate_completion(_outlook)(distinct=False), the dashboards' form, gives every registration
+    the same figures as the default DISTINCT counts."""
+    from trainings.completion import annotate_completion_outlook
+
+    course, sessions = _course_with_sessions()
+    patterns = [["present"] * 4, ["present", "late", "late"], ["absent", "excused", "present"], [], ["late"]]
+    for statuses in patterns:
+        reg = RegistrationFactory(info_day=None, course=course)
+        for session, status in zip(sessions, statuses):
+            AttendanceFactory(registration=reg, session=session, status=status)
+    fields = ("pk", "attended_sessions", "late_sessions", "missed_sessions", "completed", "can_still_complete")
+    programme = course.site.programme
+    registrations = Registration.objects.filter(course=course).order_by("pk")
+    distinct = list(annotate_completion_outlook(registrations, programme).values_list(*fields))
+    plain = list(annotate_completion_outlook(registrations, programme, distinct=False).values_list(*fields))
+    assert plain == distinct and len(plain) == len(patterns)
+    assert {row[5] for row in plain} == {True, False}  # both outcomes are exercised
