@@ -167,3 +167,17 @@ def test_overview_headers_sort_keep_the_filters_and_every_event_is_reachable(log
     assert response.context["page_obj"].paginator.num_pages == 2
     assert "Nincs a szűrésnek megfelelő esemény." in client.get(
         reverse("events:overview"), {"q": "nincsilyen"}).content.decode()
+
+
+def test_overview_filter_bar_and_row_links(login, staff):
+    day = InfoDayFactory(title="Linkes nap")
+    course = CourseFactory(title="Linkes képzés")
+    client = login(staff)
+    body = client.get(reverse("events:overview")).content.decode()
+    assert f'href="{_manage(day)}"' in body and f'href="{_manage(course)}"' in body
+    assert f'href="{reverse("setup:info_day_edit", args=[day.pk])}"' in body
+    assert f'href="{reverse("setup:course_edit", args=[course.pk])}"' in body
+    assert '<label class="form-label" for="id_kind">' in body and 'class="form-check-input"' in body
+    bad = client.get(reverse("events:overview"), {"kind": "bogus", "below_minimum": "on"}).content.decode()
+    assert "Hibás szűrési feltétel" in bad and 'class="invalid-feedback d-block"' in bad
+    assert 'name="below_minimum" class="form-check-input" id="id_below_minimum" checked' in bad
