@@ -58,17 +58,38 @@ def test_the_pages_reach_every_row_once_in_the_unpaged_order(login, coordinator,
     assert seen == expected
 
 
-def test_the_page_ids_are_chosen_before_the_join(login, coordinator, people):
+def test_the_page_ids_and_the_total_come_from_one_statement_before_the_join(login, coordinator, people):
     client = login(coordinator)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("participants:participant_list"), {"page": 2, "target_group": "nonprofit"})
+        response = client.get(reverse("participants:participant_list"), {"page": 2, "target_group": "citizen"})
     assert response.status_code == 200
-    [page_sql] = [q["sql"] for q in queries if 'LEFT OUTER JOIN "participants_organisation"' in q["sql"]]
-    outer, _sep, inner = page_sql.partition('"participants_participant"."id" IN (SELECT')
-    assert inner and "LIMIT" in inner and "LIMIT" not in outer  # LIMIT over the ids, the join outside
-    assert "events_library" not in page_sql and "events_county" not in page_sql  # not shown on the page
-    nonprofits = sorted(p.pk for p in people if p.target_group == TargetGroup.NONPROFIT)
-    assert response.context["page_obj"].paginator.count == len(nonprofits)
+    sqls = [q["sql"] for q in queries]
+    [ids_sql] = [sql for sql in sqls if "OVER ()" in sql]
+    assert "LIMIT" in ids_sql and "UNION ALL" in ids_sql  # the scope and filters once, with the total
+    assert not [sql for sql in sqls if sql.startswith("SELECT COUNT(")]  # no second pass for the paginator
+    [rows_sql] = [sql for sql in sqls if 'LEFT OUTER JOIN "participants_organisation"' in sql]
+    assert "UNION ALL" not in rows_sql and "LIMIT" not in rows_sql  # only the page's rows are joined
+    assert "events_library" not in rows_sql and "events_county" not in rows_sql  # not shown on the page
+    citizens = [p.pk for p in people if p.target_group == TargetGroup.CITIZEN]
+    page = response.context["page_obj"]
+    assert page.paginator.count == len(citizens) and page.number == 2 and len(page) == len(citizens) - PAGE_SIZE
+
+
+@pytest.mark.parametrize("number", ["3", "4", "999", "0", "-1", "x", "2.0", None])
+def test_any_page_number_gives_what_djangos_paginator_gives(login, coordinator, people, number):
+    from django.core.paginator import Paginator
+
+    expected = Paginator(list(selectors.participant_list(coordinator).values_list("pk", flat=True)),
+                         PAGE_SIZE).get_page(number)
+    params = {} if number is None else {"page": number}
+    page = login(coordinator).get(reverse("participants:participant_list"), params).context["page_obj"]
+    assert (page.number, [p.pk for p in page], page.paginator.count, page.paginator.num_pages) == (
+        expected.number, list(expected), expected.paginator.count, expected.paginator.num_pages)
+
+
+def test_an_empty_list_is_one_empty_page(login, coordinator):
+    page = login(coordinator).get(reverse("participants:participant_list"), {"page": 2}).context["page_obj"]
+    assert (page.number, list(page), page.paginator.count) == (1, [], 0)
 
 
 def test_event_search_labels_are_those_of_the_full_rows(coordinator):
