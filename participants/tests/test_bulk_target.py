@@ -77,6 +77,8 @@ def test_moving_to_an_event_beyond_the_first_options_works(login, coordinator):
     client = login(coordinator)
     html = client.get(reverse("participants:registration_list")).content.decode()
     assert f'value="info_day:{target.pk}"' not in html  # not among the first options
+    assert f'href="{reverse("participants:participant_detail", args=[mover.participant_id])}"' in html
+    assert f'href="{reverse("participants:registration_cancel", args=[mover.pk])}"' in html
     client.post(reverse("participants:registration_bulk"), {
         "ids": [mover.pk], "action": "move", "to_event": f"info_day:{target.pk}", "form_token": "t-move"})
     assert client.session[BULK_REPORT_KEY]["rows"][0]["message"] == "Áthelyezve, helyet kapott."
