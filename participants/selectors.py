@@ -53,8 +53,8 @@ def _date(value):
 
 def event_choices(user):
     """Grouped choices ``info_day:<id>`` / ``course:<id>`` of the events the user may register people for."""
-    days = info_days_for(user).exclude(status__in=NOT_REGISTRABLE).order_by("date")
-    courses = courses_for(user).exclude(status__in=NOT_REGISTRABLE).order_by("title")
+    days = _labelled_info_days(user).exclude(status__in=NOT_REGISTRABLE).order_by("date")
+    courses = _labelled_courses(user).exclude(status__in=NOT_REGISTRABLE).order_by("title")
     return [
         (_("Információs napok"), [(f"info_day:{d.pk}", f"{_date(d.date)} – {d}") for d in days]),
         (_("Képzések"), [(f"course:{c.pk}", f"{c.title} ({c.site.library.settlement})") for c in courses]),
@@ -62,6 +62,19 @@ def event_choices(user):
 
 
 EVENT_SEARCH_LIMIT = 30
+
+
+def _labelled_info_days(user):
+    """The user's info days with only the columns of their labels (``info_day_label``, the
+    choices): the selects of the workspace pages read these on every request."""
+    return info_days_for(user).select_related(None).select_related("region", "library").only(
+        "pk", "date", "title", "region_id", "region__name", "library_id", "library__settlement")
+
+
+def _labelled_courses(user):
+    """The user's courses with only the columns of their labels (``course_label``, the choices)."""
+    return courses_for(user).only("pk", "title", "site_id", "site__library_id", "site__library__settlement",
+                                  "site__programme_id", "site__programme__start_date")
 
 
 def _registrable(user, query=""):
@@ -102,15 +115,12 @@ def search_events(user, kind: str, query: str = "", *, limit: int = EVENT_SEARCH
     library's event is never found (the filter selects and their autocomplete both use this)."""
     query = " ".join((query or "").split())
     if kind == "info_day":
-        # only the columns of the label (info_day_label / course_label): these run on every list page
-        events = info_days_for(user).select_related(None).select_related("region", "library").only(
-            "pk", "date", "title", "region_id", "region__name", "library_id", "library__settlement")
+        events = _labelled_info_days(user)
         if query:
             events = events.filter(Q(title__icontains=query) | Q(library__settlement__icontains=query))
         return [(d.pk, info_day_label(d)) for d in events.order_by("-date", "-pk")[:limit]]
     if kind == "course":
-        events = courses_for(user).only("pk", "title", "site_id", "site__library_id", "site__library__settlement",
-                                        "site__programme_id", "site__programme__start_date")
+        events = _labelled_courses(user)
         if query:
             events = events.filter(Q(title__icontains=query) | Q(site__library__settlement__icontains=query))
         return [(c.pk, course_label(c)) for c in events.order_by("-site__programme__start_date", "title", "pk")[:limit]]

@@ -110,3 +110,21 @@ def test_event_search_labels_are_those_of_the_full_rows(coordinator):
         selectors.search_events(coordinator, "info_day", "")
     assert len(queries) == 2
     assert all('"description"' not in q["sql"] for q in queries)  # the label's columns only
+
+
+def test_event_choices_labels_are_those_of_the_full_rows(coordinator):
+    """event_choices (the detail page's "register for another event") reads only the label's columns."""
+    from menet_portal.scope import courses_for, info_days_for
+    from menet_portal.tests.factories import CourseFactory, InfoDayFactory
+
+    InfoDayFactory(library=coordinator.library, title="")
+    InfoDayFactory(library=coordinator.library, title="Győri infonap")
+    CourseFactory(site__library=coordinator.library, title="Ügyintézés")
+    expected = [
+        [(f"info_day:{d.pk}", f"{selectors._date(d.date)} – {d}") for d in info_days_for(coordinator).order_by("date")],
+        [(f"course:{c.pk}", f"{c.title} ({c.site.library.settlement})") for c in courses_for(coordinator).order_by("title")],
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        groups = selectors.event_choices(coordinator)
+    assert [options for _group, options in groups] == expected and len(expected[0]) == 2
+    assert len(queries) == 2 and all('"description"' not in q["sql"] for q in queries)
