@@ -26,7 +26,7 @@ C libraries (Pango, HarfBuzz) are counted too.
         [--only attendance|progress]
 
 `--reuse` keeps the database of an earlier run (menet_bench_reports) instead of re-seeding
-(the seed is the issue's data size: 100,000 people and 2,000 events, then ANALYZE).
+(the seed is the issue's data size: 100,000 people and 2,000 events, then VACUUM ANALYZE).
 """
 
 import argparse
