@@ -434,16 +434,20 @@ def log_access(*, user, action: str, participants=(), description: str = "", req
         ids = list(participants.order_by().values_list("pk", flat=True).distinct())
     else:
         ids = [getattr(p, "pk", p) for p in participants]
-    entry = AccessLogEntry.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        username=getattr(user, "username", "") or "", action=action, description=description[:300],
-        path=(request.get_full_path()[:500] if request is not None else ""), person_count=len(ids),
-    )
-    if ids:
-        entry.participants.through.objects.bulk_create(
-            [entry.participants.through(accesslogentry_id=entry.pk, participant_id=pk) for pk in ids],
-            batch_size=2000,
+    # The entry and its people in one transaction: never an entry without the people it names,
+    # and one commit instead of two on every page that logs (a participant's detail page: two
+    # WAL flushes were 7 of its 12 ms of SQL at 100,000 people). No savepoint inside a caller's.
+    with transaction.atomic(savepoint=False):
+        entry = AccessLogEntry.objects.create(
+            user=user if user is not None and user.is_authenticated else None,
+            username=getattr(user, "username", "") or "", action=action, description=description[:300],
+            path=(request.get_full_path()[:500] if request is not None else ""), person_count=len(ids),
         )
+        if ids:
+            entry.participants.through.objects.bulk_create(
+                [entry.participants.through(accesslogentry_id=entry.pk, participant_id=pk) for pk in ids],
+                batch_size=2000,
+            )
     return entry
 
 
