@@ -260,6 +260,11 @@ def confirm_on_site(*, participant: Participant, event, registered_by=None,
         return registration
 
 
+# A course's waiting list is read and locked this many at a time while promoting: a long queue
+# (people who can no longer complete are passed over) is not read whole to fill one place.
+PROMOTION_BATCH = 20
+
+
 def promote_from_waiting_list(event) -> Promotion:
     """Fill free places from the waiting list, first come first served. Call with the event locked.
 
@@ -269,37 +274,52 @@ def promote_from_waiting_list(event) -> Promotion:
     free = availability(event).free
     if free <= 0 or event.status in (EventStatus.CANCELLED, EventStatus.HELD):
         return Promotion()
-    queue = list(
-        # Unconfirmed self-registrations (hold_until set) wait until their e-mail link is opened.
-        waiting_list(event).filter(hold_until__isnull=True).select_for_update(of=("self",))
-        .select_related("participant")[: free if not isinstance(event, Course) else None]
-    )
-    decisions = {}
-    if isinstance(event, Course) and queue:
-        from trainings.eligibility import attendance_counts, late_join_decision, sessions_started
-
-        started = sessions_started(event)
-        counts = attendance_counts(r.pk for r in queue)
-        decisions = {r.pk: late_join_decision(event, attended=counts.get(r.pk, (0, 0))[0],
-                                              late=counts.get(r.pk, (0, 0))[1], started=started) for r in queue}
+    is_course = isinstance(event, Course)
+    # Unconfirmed self-registrations (hold_until set) wait until their e-mail link is opened.
+    queue = (waiting_list(event).filter(hold_until__isnull=True).select_for_update(of=("self",))
+             .select_related("participant"))
+    batch_size = max(free, PROMOTION_BATCH) if is_course else free
+    started = None
     now = timezone.now()
     promoted, skipped, message = [], [], ""
-    for registration in queue:
-        if len(promoted) >= free:
+    last = None
+    while len(promoted) < free:
+        # The next batch in queue order after the last one read (keyset: the promoted ones left
+        # the list, so an OFFSET would skip people). Nobody else changes the list meanwhile:
+        # every change of it holds the event lock, as we do.
+        batch = queue if last is None else queue.filter(
+            Q(created_at__gt=last.created_at) | Q(created_at=last.created_at, id__gt=last.id))
+        batch = list(batch[:batch_size])
+        if not batch:
             break
-        decision = decisions.get(registration.pk)
-        if decision is not None and not decision.allowed:
-            skipped.append(registration)
-            message = decision.message
-            continue
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.confirmed_at = now
-        registration.eligible_for_certificate = decision is None or decision.eligible
-        registration.save(update_fields=["status", "confirmed_at", "eligible_for_certificate"])
-        _with_event(registration, event)
-        _note_course_started(registration, decision)
-        registration_changed.send(sender=Registration, registration=registration, change=RegistrationChange.PROMOTED)
-        promoted.append(registration)
+        decisions = {}
+        if is_course:
+            from trainings.eligibility import attendance_counts, late_join_decision, sessions_started
+
+            started = sessions_started(event) if started is None else started
+            counts = attendance_counts(r.pk for r in batch)
+            decisions = {r.pk: late_join_decision(event, attended=counts.get(r.pk, (0, 0))[0],
+                                                  late=counts.get(r.pk, (0, 0))[1], started=started) for r in batch}
+        for registration in batch:
+            if len(promoted) >= free:
+                break
+            decision = decisions.get(registration.pk)
+            if decision is not None and not decision.allowed:
+                skipped.append(registration)
+                message = decision.message
+                continue
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.confirmed_at = now
+            registration.eligible_for_certificate = decision is None or decision.eligible
+            registration.save(update_fields=["status", "confirmed_at", "eligible_for_certificate"])
+            _with_event(registration, event)
+            _note_course_started(registration, decision)
+            registration_changed.send(sender=Registration, registration=registration,
+                                      change=RegistrationChange.PROMOTED)
+            promoted.append(registration)
+        if len(batch) < batch_size:
+            break
+        last = batch[-1]
     if skipped:
         message = _("A várólistáról %(n)s főt nem léptettünk elő: %(reason)s") % {"n": len(skipped), "reason": message}
     return Promotion(promoted, skipped, message)

@@ -352,3 +352,76 @@ def test_the_participant_constraint_conditions_are_ones_python_evaluates():
     person = ParticipantFactory.build()
     for constraint in Participant._meta.constraints:
         assert _condition_holds(constraint.condition, person, set()) is True, constraint.name
+
+
+# --- promotion reads a long waiting list a batch at a time -----------------------------------------
+
+def _course_one_session_left(capacity=1):
+    """Three of four sessions held: a newcomer can no longer complete (REFUSE), someone who
+    attended all three can."""
+    from events.models import LateJoinPolicy
+    from menet_portal.tests.factories import ProgrammeFactory
+
+    course = CourseFactory(site__programme=ProgrammeFactory(late_join_policy=LateJoinPolicy.REFUSE),
+                           capacity=capacity)
+    now = timezone.now()
+    sessions = [SessionFactory(course=course, number=n, starts_at=now - datetime.timedelta(days=7 * (4 - n)))
+                for n in (1, 2, 3)]
+    return course, sessions
+
+
+def test_promotion_passes_over_a_long_queue_of_people_who_can_no_longer_complete():
+    """25 refused newcomers, then someone who attended the three sessions held: they get the
+    place and the 25 are reported passed over, across the batches of the queue."""
+    from participants.services import PROMOTION_BATCH, cancel_registration
+    from trainings.models import Attendance, AttendanceStatus
+
+    course, sessions = _course_one_session_left()
+    leaving = RegistrationFactory(course=course, info_day=None)
+    start = timezone.now()
+    newcomers = [RegistrationFactory(course=course, info_day=None, status=RegistrationStatus.WAITLISTED,
+                                     created_at=start + datetime.timedelta(seconds=n)) for n in range(25)]
+    assert len(newcomers) > PROMOTION_BATCH
+    returning = RegistrationFactory(course=course, info_day=None, status=RegistrationStatus.WAITLISTED,
+                                    created_at=start + datetime.timedelta(seconds=30))
+    later = RegistrationFactory(course=course, info_day=None, status=RegistrationStatus.WAITLISTED,
+                                created_at=start + datetime.timedelta(seconds=31))
+    for session in sessions:
+        Attendance.objects.create(registration=returning, session=session, status=AttendanceStatus.PRESENT)
+    promotion = cancel_registration(registration=leaving, reason="Elköltözött.")
+    assert [r.pk for r in promotion] == [returning.pk]
+    assert [r.pk for r in promotion.skipped] == [r.pk for r in newcomers]
+    assert "25 főt nem léptettünk elő" in promotion.message
+    statuses = dict(Registration.objects.filter(course=course).values_list("pk", "status"))
+    assert statuses[returning.pk] == RegistrationStatus.CONFIRMED
+    assert statuses[later.pk] == RegistrationStatus.WAITLISTED
+    assert all(statuses[r.pk] == RegistrationStatus.WAITLISTED for r in newcomers)
+
+
+def test_promotion_fills_every_free_place_in_queue_order_across_batches():
+    from participants.services import change_capacity
+
+    course = CourseFactory(capacity=1)
+    RegistrationFactory(course=course, info_day=None)
+    start = timezone.now()
+    waiting = [RegistrationFactory(course=course, info_day=None, status=RegistrationStatus.WAITLISTED,
+                                   created_at=start + datetime.timedelta(seconds=n % 7, microseconds=n))
+               for n in range(45)]
+    promoted = change_capacity(event=course, capacity=31)
+    queue = sorted(waiting, key=lambda r: (r.created_at, r.pk))
+    assert [r.pk for r in promoted] == [r.pk for r in queue[:30]]
+    assert Registration.objects.filter(course=course, status=RegistrationStatus.CONFIRMED).count() == 31
+
+
+def test_cancel_reads_only_a_batch_of_a_long_waiting_list():
+    from participants.services import PROMOTION_BATCH, cancel_registration
+
+    course = CourseFactory(capacity=1)
+    leaving = RegistrationFactory(course=course, info_day=None)
+    start = timezone.now()
+    queue = [RegistrationFactory(course=course, info_day=None, status=RegistrationStatus.WAITLISTED,
+                                 created_at=start + datetime.timedelta(seconds=n)) for n in range(200)]
+    promotion, sent = _statements(lambda: cancel_registration(registration=leaving, reason="Elköltözött."))
+    assert [r.pk for r in promotion] == [queue[0].pk]
+    read = [s for s in sent if s.startswith('SELECT "participants_registration".') and "FOR UPDATE" in s]
+    assert len(read) == 2 and f"LIMIT {PROMOTION_BATCH}" in read[1]  # the cancelled row, then one batch
