@@ -191,6 +191,23 @@ def registration_list(user):
     ).order_by(*hungarian_name_order("participant__"), "created_at")
 
 
+def with_participant_links(participants) -> list:
+    """The participant list's page with ``detail_url`` (one reverse() for the page, not one per
+    row) and ``target_group_label`` (the choice labels resolved once per page)."""
+    from django.urls import reverse
+
+    from .models import Participant
+
+    marker = 987654321
+    detail = reverse("participants:participant_detail", args=[marker])
+    group = {value: str(label) for value, label in Participant._meta.get_field("target_group").flatchoices}
+    participants = list(participants)
+    for p in participants:
+        p.detail_url = detail.replace(str(marker), str(p.pk))
+        p.target_group_label = group.get(p.target_group, p.target_group)
+    return participants
+
+
 def with_labels(registrations) -> list:
     """The page's registrations with ``status_label``, ``source_label`` and the person's
     ``target_group_label``, each choice list resolved once per page (``get_FOO_display()``

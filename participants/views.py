@@ -173,6 +173,7 @@ def participant_list(request):
         return export_response(queryset.iterator(chunk_size=2000), PARTICIPANT_COLUMNS, "resztvevok", fmt)
     filterset.limit_event_options()
     page = IdsFirstPaginator(queryset, PAGE_SIZE, select_related=("organisation",)).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_participant_links(page.object_list)
     return render(request, "participants/participant_list.html", {
         "filter": filterset, "page_obj": page, "query": _querystring_without_page(request), "sort": sort,
     })

@@ -53,8 +53,11 @@ def test_the_pages_reach_every_row_once_in_the_unpaged_order(login, coordinator,
         page = response.context["page_obj"]
         assert page.paginator.count == len(people)
         seen += [p.pk for p in page]
-        for p in page:  # the joined row is there (no extra query per row)
+        for p in page:  # the joined row is there (no extra query per row), links and labels per page
             assert p.organisation_id is None or p.organisation.name
+            assert p.detail_url == reverse("participants:participant_detail", args=[p.pk])
+            assert p.target_group_label == p.get_target_group_display()
+            assert f'<a href="{p.detail_url}">' in response.content.decode()
     assert seen == expected
 
 
