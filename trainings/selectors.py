@@ -13,7 +13,7 @@ from menet_portal.db import hungarian_name_order
 from participants.models import Registration, RegistrationStatus
 
 from .completion import annotate_completion, annotate_info_day_attendance
-from .models import Attendance, LearningModule, Lesson, LessonProgress, MaterialLink, Session
+from .models import Attendance, AttendanceStatus, LearningModule, Lesson, LessonProgress, MaterialLink, Session
 
 
 class RegisterState:
@@ -133,7 +133,11 @@ def register_history(event, limit=100):
         qs = qs.filter(session_id=event.pk)
     else:
         qs = qs.filter(session_id__isnull=True, registration__info_day_id=event.pk)
-    return qs.order_by("-history_date", "-history_id")[:limit]
+    labels = {value: str(label) for value, label in AttendanceStatus.choices}  # once, not per row
+    rows = list(qs.order_by("-history_date", "-history_id")[:limit])
+    for row in rows:
+        row.status_label = labels.get(row.status, row.status)
+    return rows
 
 
 def course_trainees(course):

@@ -73,6 +73,8 @@ def test_the_change_history_costs_the_same_for_few_rows_or_many(login):
     assert history.count("Rögzítő Kata") == len(people)  # saved on the page: who saved it is shown
     for person in people:
         assert history.count(person.participant.full_name) == 2  # every saved version
+    rows = selectors.register_history(session)
+    assert [r.status_label for r in rows] == [r.get_status_display() for r in rows] and len(rows) == 2 * len(people)
 
 
 def test_the_radios_keep_what_was_submitted_when_a_row_is_missing(login):
