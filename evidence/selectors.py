@@ -52,16 +52,17 @@ def register_panel(event):
         signature: object
         sign_url: str
 
-    signatures = attendance_signatures(event)
     rows = []
-    present = signable_attendances(event).select_related("registration__participant")
+    # Each present row with its own signature (the reverse one-to-one) in the same query: one
+    # attendance per registration per register, so this is attendance_signatures' entry for it.
+    present = signable_attendances(event).select_related("registration__participant", "signature__collected_by")
     from menet_portal.db import hungarian_name_order
 
     for attendance in present.order_by(*hungarian_name_order("registration__participant__")):
         reg = attendance.registration
         rows.append(Row(
             name=reg.participant.full_name,
-            signature=signatures.get(reg.pk),
+            signature=getattr(attendance, "signature", None),
             sign_url=reverse("evidence:sign_participant", args=[kind, event.pk, reg.pk]),
         ))
     own = register_signatures(event)

@@ -98,3 +98,35 @@ def test_the_radios_keep_what_was_submitted_when_a_row_is_missing(login):
             assert (f'name="status_{registration.pk}" value="{value}" id="id_status_{registration.pk}_{i}"' in html)
             assert f'for="id_status_{registration.pk}_{i}"' in html
     assert 'id="err-%s"' % second.pk in html  # the missing row says so
+
+
+def test_the_evidence_panel_reads_each_rows_signature_with_the_row():
+    """register_panel: the present rows and their signatures in one query, the same rows and
+    signatures as attendance_signatures gives (signed, unsigned, late, absent with a signature)."""
+    import json
+
+    from evidence import selectors as evidence_selectors
+    from evidence import services as evidence_services
+    from menet_portal.tests.factories import AttendanceFactory, StaffFactory
+
+    info_day = past_info_day(status=EventStatus.HELD)
+    staff = StaffFactory()
+    strokes = json.dumps([[[10, 20], [60, 80], [120, 40]]])
+    rows = {}
+    for family, status in (("Ács", "present"), ("Bíró", "late"), ("Cser", "present"), ("Dénes", "absent")):
+        reg = RegistrationFactory(info_day=info_day, participant__family_name=family)
+        rows[family] = AttendanceFactory(registration=reg, status="present")
+    for family in ("Ács", "Bíró", "Dénes"):
+        evidence_services.sign_attendance(attendance=rows[family], strokes=strokes, collected_by=staff)
+    rows["Dénes"].status = "absent"
+    rows["Dénes"].save()
+    rows["Bíró"].status = "late"
+    rows["Bíró"].save()
+    old = evidence_selectors.attendance_signatures(info_day)
+    with CaptureQueriesContext(connection) as queries:
+        panel = evidence_selectors.register_panel(info_day)
+    assert [(r.name.split()[0], r.signature) for r in panel["rows"]] == [
+        ("Ács", old[rows["Ács"].registration_id]), ("Bíró", old[rows["Bíró"].registration_id]), ("Cser", None)]
+    assert (panel["present"], panel["signed"]) == (3, 2)
+    assert panel["rows"][0].signature.collected_by == staff
+    assert len(queries) == 2  # present rows with their signatures, the register's own signatures
