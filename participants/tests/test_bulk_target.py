@@ -37,7 +37,7 @@ def test_the_move_target_lists_a_bounded_number_of_events_and_says_there_are_mor
     assert _target_options(html) == selectors.EVENT_SEARCH_LIMIT + 1  # the empty choice + the first 30
     assert 'id="bulk-target-more"' in html and "Lezárt infonap" not in html[html.index('name="to_event"'):]
     assert 'data-bulk-target-search="/resztvevok/esemenykereso/"' in html
-    assert 'form="bulk-target-search"' in html and '<form method="get" id="bulk-target-search"' in html
+    assert 'form="bulk-target-search"' in html and '<form novalidate method="get" id="bulk-target-search"' in html
 
 
 def test_without_javascript_the_search_narrows_the_targets_and_keeps_the_filters(login, coordinator):
