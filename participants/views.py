@@ -198,7 +198,7 @@ def registration_list(request):
     # keeps the list's filters) narrows them without JavaScript, event-search refills them with it.
     target_query = request.GET.get(TARGET_SEARCH_PARAM, "")[:100]
     target_choices, more_targets = selectors.registrable_event_choices(request.user, target_query)
-    page_obj = _page(request, queryset)
+    page_obj = _page(request, queryset.only(*selectors.REGISTRATION_PAGE_FIELDS))
     page_obj.object_list = _with_links(selectors.with_labels(page_obj.object_list))
     return render(request, "participants/registration_list.html", {
         "filter": filterset, "page_obj": page_obj, "query": _querystring_without_page(request),
