@@ -66,6 +66,7 @@ def setup_django(db_url):
 
 
 def session_for(username):
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -74,7 +75,7 @@ def session_for(username):
     user = User.objects.get(username=username)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[1]  # the portal's log-in backend
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.set_expiry(3 * 3600)
     store.save()

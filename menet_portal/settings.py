@@ -142,8 +142,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes first: a locked-out username + address is refused before the password is checked.
+# LibraryModelBackend is ModelBackend whose per-request user look-up reads the library too (one
+# query fewer per page); new log-ins are stored with it. Django's ModelBackend stays listed so the
+# sessions made before the switch (stored with its path) stay valid; it can go once those have
+# expired (SESSION_MAX_AGE_HOURS). Until then a refused password is checked by both.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "menet_portal.auth_backends.LibraryModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

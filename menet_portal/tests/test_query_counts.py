@@ -20,12 +20,12 @@ pytestmark = pytest.mark.django_db
 LIMITS = {
     "staff dashboard": 18,  # 15 + the questionnaire card (1 query without a questionnaire, 3 with)
     "event overview": 6,  # session, user, the list's one statement, the page's info days and courses, regions
-    "coordinator participant list": 8,
+    "coordinator participant list": 7,
     "staff registration list": 8,
-    "participant detail": 9,
-    "coordinator workspace": 6,
+    "participant detail": 8,
+    "coordinator workspace": 5,
     "registration POST": 16,  # 14 + the test transaction's savepoint around the view's block
-    "session register": 9,  # the test's session is not open yet (no evidence panel); the bench's held one runs 12
+    "session register": 8,  # the test's session is not open yet (no evidence panel); the bench's held one runs 11
     "funder home": 14,  # 8 + the monthly plan (1) + the evidence-state counts (5), the same at both sizes
     "outbox page": 5,  # session, user, status counts, the page, + one per kind of subject beyond registrations
     "report archive": 6,
