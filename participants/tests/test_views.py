@@ -111,7 +111,7 @@ def test_lists_filter_sort_in_hungarian_order_and_export(login, coordinator):
     names = [p.family_name for p in response.context["page_obj"]]
     assert names == ["Cukor", "Czakó", "Csizmadia", "Ősz", "Özvegy", "Zsigmond"]
     response = client.get(reverse("participants:registration_list"), {"info_day": day.pk, "status": "waitlisted"})
-    assert [r.participant.family_name for r in response.context["page_obj"]] == ["Zsigmond"]
+    assert [r["family_name"] for r in response.context["page_obj"]] == ["Zsigmond"]
     response = client.get(reverse("participants:participant_list"), {"q": "czakó ádám"})
     assert [p.family_name for p in response.context["page_obj"]] == ["Czakó"]
 
@@ -130,7 +130,7 @@ def test_staff_see_every_library_in_the_lists(login, staff):
     RegistrationFactory(participant=ParticipantFactory(family_name="Egyik"))
     RegistrationFactory(participant=ParticipantFactory(family_name="Másik"))
     response = login(staff).get(reverse("participants:registration_list"))
-    assert {r.participant.family_name for r in response.context["page_obj"]} == {"Egyik", "Másik"}
+    assert {r["family_name"] for r in response.context["page_obj"]} == {"Egyik", "Másik"}
 
 
 def test_cancel_needs_a_reason_records_it_and_promotes(login, coordinator):
@@ -243,7 +243,7 @@ def test_queue_positions_on_lists_and_the_person_page_follow_promotion_order(log
     client = login(coordinator)
     page = client.get(reverse("participants:registration_list"),
                       {"info_day": day.pk, "status": "waitlisted", "sort": "queue"})
-    assert [r.pk for r in page.context["page_obj"]] == [regs[1].pk, regs[2].pk, regs[3].pk]  # not by name
+    assert [r["pk"] for r in page.context["page_obj"]] == [regs[1].pk, regs[2].pk, regs[3].pk]  # not by name
     assert "1. hely" in page.content.decode()
     detail = client.get(reverse("participants:participant_detail", args=[people[3].pk])).content.decode()
     assert "a várólista 3. helyén" in detail
