@@ -101,13 +101,21 @@ def event_overview(*, info_days, courses, now=None, counts=None) -> list[EventOv
             return event.confirmed, event.waitlisted
         return counts.get((kind, event.pk), (0, 0))
 
-    days = info_days.select_related("region", "library", "programme").annotate(
+    # Only the columns the rows use (the events' descriptions, the programme's and the libraries'
+    # other columns are not shown): fewer values to convert and model fields to set per row.
+    days = info_days.select_related(None).select_related("region", "library").only(
+        "title", "status", "capacity", "minimum", "date", "end_time", "region__name", "library__name",
+        "library__settlement",
+    ).annotate(
         **reg_counts("info_day", "info_day_id"),
         attendance_rows=_count(Attendance.objects.filter(registration__info_day_id=OuterRef("pk"), session__isnull=True)),
     )
     # Attendance is due once a session has ended (the trainings app's register rule).
     started = Session.objects.filter(course_id=OuterRef("pk"), ends_at__lte=now)
-    course_qs = courses.select_related("site__library__county__region", "site__programme").annotate(
+    course_qs = courses.select_related(None).select_related("site__library__county__region", "site__programme").only(
+        "title", "status", "capacity", "site__library__name", "site__library__settlement",
+        "site__library__county__region__name", "site__programme__trainees_per_course",
+    ).annotate(
         **reg_counts("course", "course_id"),
         sessions_started=_count(started),
         sessions_recorded=_count(started.filter(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))),
