@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import date_format, localize
+from django.utils.translation import gettext, gettext_lazy as _
 
 from events.models import EventStatus
 
@@ -65,7 +65,30 @@ def prepare_rows(rows):
     manage = {kind: reverse("events:manage", args=[slug, marker]) for kind, slug in KIND_SLUGS.items()}
     edit = {"info_day": reverse("setup:info_day_edit", args=[marker]),
             "course": reverse("setup:course_edit", args=[marker])}
+    kind_labels = {"info_day": gettext("információs nap"), "course": gettext("képzés")}
+    reached, missing = gettext("elérve"), gettext("nincs meg")
+    recorded, absent = gettext("rögzítve"), gettext("hiányzik")
     for row in rows:
+        # Every cell's text once, here: the template only places them (each {% translate %}, number
+        # and model __str__ per cell cost ≈ 0.4 ms a row).
+        row.event_text, row.library_text, row.region_text = str(row.event), str(row.library), row.region.name
+        row.kind_text = kind_labels[row.kind]
+        confirmed, capacity = localize(row.confirmed), localize(row.capacity)
+        row.fill_text = f"{confirmed} / {capacity}"
+        row.fill_rate_text, row.waitlisted_text = localize(row.fill_rate), localize(row.waitlisted)
+        if row.minimum_reached:
+            row.minimum_badge, row.minimum_text = "text-bg-success", f"{reached} ({localize(row.minimum)})"
+        else:
+            row.minimum_badge, row.minimum_text = "text-bg-danger", f"{missing} ({confirmed} / {localize(row.minimum)})"
+        done = row.attendance_complete
+        if done is None:
+            row.attendance_text = ""
+        else:
+            row.attendance_badge = "text-bg-success" if done else "text-bg-warning"
+            if row.kind == "course":
+                row.attendance_text = f"{localize(row.attendance_done)} / {localize(row.attendance_due)}"
+            else:
+                row.attendance_text = recorded if row.attendance_done else absent
         d = row.next_date
         if d is None:
             row.next_date_text = "–"

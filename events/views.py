@@ -75,6 +75,7 @@ def overview(request):
     return render(request, "events/overview.html", {
         "form": form, "rows": prepare_rows(rows), "headers": headers(request.GET, sort), "count": totals.events,
         "totals": totals, "page_obj": page_obj, "query": query.urlencode(),
+        "manage_label": _("Kezelés"), "edit_label": _("Szerkesztés"),  # once, not a {% translate %} per row
     })
 
 

@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from participants.forms import ParticipantForm
@@ -33,6 +35,23 @@ class RegisterForm(forms.Form):
 
     def bound_rows(self):
         return [(r, self[self.field_name(r)]) for r in self.rows]
+
+    def table_rows(self, choices):
+        """What each row of the register shows, worked out once here rather than per radio in the
+        template (15 rows × 4 options): the radios' names, ids and checked state as the RadioSelect
+        widget would write them, and who recorded the row when."""
+        rows = []
+        for registration, field in self.bound_rows():
+            current, auto_id = field.value(), field.auto_id
+            attendance = registration.current_attendance[0] if registration.current_attendance else None
+            rows.append({
+                "registration": registration, "field": field, "name": field.html_name,
+                "radios": [(value, label, f"{auto_id}_{n}", value == current) for n, (value, label) in enumerate(choices)],
+                "recorded": (f"{attendance.recorded_by or '–'}, "
+                             f"{date_format(timezone.localtime(attendance.recorded_at), 'DATETIME_FORMAT')}"
+                             if attendance else "–"),
+            })
+        return rows
 
 
 class WalkInForm(ParticipantForm):

@@ -7,6 +7,7 @@ and answers in a fixed number of queries whatever the number of rows.
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from events.models import EventStatus
 from menet_portal.db import hungarian_name_order
@@ -137,6 +138,10 @@ def register_history(event, limit=100):
     rows = list(qs.order_by("-history_date", "-history_id")[:limit])
     for row in rows:
         row.status_label = labels.get(row.status, row.status)
+        # The "Mikor" and "Ki" cells once here, as the template's |date and |default filters wrote them.
+        when = timezone.localtime(row.history_date)
+        row.when_text = f"{date_format(when, 'DATETIME_FORMAT')}:{date_format(when, 's')}"
+        row.who_text = str(row.history_user) if row.history_user else "–"
     return rows
 
 

@@ -195,7 +195,7 @@ def _register_page(request, event, *, template_context, walk_in_form=None, walk_
         "form": form,
         # The radios of each row, written out in the template instead of through the RadioSelect
         # widget's per-option rendering (15 rows × 4 options): same names, values and ids.
-        "status_choices": [(value, str(label)) for value, label in AttendanceStatus.choices],  # labels once
+        "register_rows": form.table_rows([(value, str(label)) for value, label in AttendanceStatus.choices]),
         "open_now": open_now,
         "starts_at": services.event_starts_at(event),
         "history": selectors.register_history(event),

@@ -1,6 +1,9 @@
 """Read side of the outbox: the staff list and its counts."""
 
 from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 
 from .models import OutboxMessage
 
@@ -12,7 +15,19 @@ def outbox_messages():
     The rest of a row's subject is loaded for the page's rows by ``with_subjects``."""
     return OutboxMessage.objects.select_related(
         "registration__participant", "registration__info_day", "registration__course",
-    ).order_by("-due_at", "-id")
+    ).only(*OUTBOX_PAGE_FIELDS).order_by("-due_at", "-id")
+
+
+# The columns the list shows and what ``with_subjects`` needs to name a registration (its person
+# and event); not the message's ``context`` (JSON decoded per row) nor the people's other columns.
+OUTBOX_PAGE_FIELDS = (
+    "kind", "recipient", "status", "due_at", "attempts", "sent_at", "last_error",
+    "session_id", "registration_id", "info_day_id", "course_id", "user_id",
+    "registration__participant_id", "registration__info_day_id", "registration__course_id",
+    "registration__participant__family_name", "registration__participant__given_name",
+    "registration__info_day__title", "registration__info_day__region_id", "registration__info_day__library_id",
+    "registration__course__title",
+)
 
 
 def with_subjects(messages) -> list:
@@ -29,6 +44,11 @@ def with_subjects(messages) -> list:
     for message in messages:
         message.kind_label = kinds.get(message.kind, message.kind)
         message.status_label = statuses.get(message.status, message.status)
+        # The cells' texts once here, as the template's |date and |truncatechars filters wrote them.
+        message.due_text = date_format(timezone.localtime(message.due_at), "SHORT_DATETIME_FORMAT")
+        message.sent_text = (date_format(timezone.localtime(message.sent_at), "SHORT_DATETIME_FORMAT")
+                             if message.sent_at else "")
+        message.error_text = Truncator(message.last_error).chars(120) if message.last_error else ""
     untitled = [m.registration for m in messages if m.session_id is None and m.registration_id
                 and m.registration.info_day_id and not m.registration.info_day.title]
     if untitled:  # an untitled info day is named by its region and library: one query for them all
@@ -43,6 +63,10 @@ def with_subjects(messages) -> list:
     rest = [m for m in rest if m.info_day_id is None]
     prefetch_related_objects([m for m in rest if m.course_id], "course")
     prefetch_related_objects([m for m in rest if m.course_id is None and m.user_id], "user")
+    for message in messages:
+        subject = (message.session if message.session_id else message.registration if message.registration_id
+                   else message.info_day or message.course or message.user)
+        message.subject_text = str(subject) if subject else ""
     return messages
 
 
