@@ -444,9 +444,7 @@ def copy_text(value) -> str:
     convert = _COPY_TEXT.get(type(value))
     if convert is not None:
         return convert(value)
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    if isinstance(value, (datetime.datetime, datetime.date)):  # subclasses (bool has none)
         return value.isoformat()
     if isinstance(value, (dict, list)):
         return _copy_json(value)
