@@ -68,4 +68,4 @@ class User(AbstractUser):
 
 
 # The outbox lives in the notifications package; importing it here registers it with the app.
-from .notifications.models import OutboxMessage, OutboxStatus, MessageKind  # noqa: E402,F401
+from .notifications.models import OutboxMessage, OutboxStatus, OutboxStatusCount, MessageKind  # noqa: E402,F401

@@ -63,10 +63,12 @@ def _date_in(value, language):
 def event_choices(user):
     """Grouped choices ``info_day:<id>`` / ``course:<id>`` of the events the user may register people for."""
     days = _labelled_info_days(user).exclude(status__in=NOT_REGISTRABLE).order_by("date")
-    courses = _labelled_courses(user).exclude(status__in=NOT_REGISTRABLE).order_by("title")
+    # The label's columns only: no course, site and library objects for each choice.
+    courses = courses_for(user).exclude(status__in=NOT_REGISTRABLE).order_by("title").values_list(
+        "pk", "title", "site__library__settlement")
     return [
         (_("Információs napok"), [(f"info_day:{d.pk}", f"{_date(d.date)} – {d}") for d in days]),
-        (_("Képzések"), [(f"course:{c.pk}", f"{c.title} ({c.site.library.settlement})") for c in courses]),
+        (_("Képzések"), [(f"course:{pk}", f"{title} ({town})") for pk, title, town in courses]),
     ]
 
 
@@ -299,7 +301,13 @@ def by_queue_position(registrations):
 def participant_registrations(user, participant):
     from .services import with_queue_position
 
-    return with_queue_position(registrations_for(user).filter(participant=participant)).order_by("-created_at")
+    # Only the joins of the event's label (InfoDay.__str__: region, library; Course.__str__: its
+    # title): the scope's participant and course site library were 8 tables to plan on every
+    # person's page (planning with a new connection's cold catalog was most of the statement).
+    return with_queue_position(
+        registrations_for(user).filter(participant=participant).select_related(None)
+        .select_related("info_day__region", "info_day__library", "course")
+    ).order_by("-created_at")
 
 
 def waiting_list_position(registration) -> int | None:

@@ -124,3 +124,16 @@ class OutboxMessage(models.Model):
         if self.registration_id:
             return self.registration
         return self.info_day or self.course or self.user
+
+
+class OutboxStatusCount(models.Model):
+    """Deltas of the number of outbox messages per status, appended by PostgreSQL triggers in the
+    same transaction as every change of ``OutboxMessage`` (menet_portal.counters): a status's
+    count is the sum of its rows. Written by the database only."""
+
+    status = models.CharField(max_length=20)
+    n = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("kiküldési sor állapotszámlálója")
+        default_permissions = ()

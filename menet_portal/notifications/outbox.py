@@ -258,11 +258,14 @@ def dispatch_due(*, now=None) -> dict[str, int]:
     Run by Celery beat every few minutes and by ``manage.py send_due_reminders`` from cron;
     any number of passes, at once or repeated, send every message once.
     """
+    from menet_portal import counters
+
     from . import schedule
 
     now = now or timezone.now()
     written = schedule.write_due_messages(now=now)
     written["queued"] = queue_due(now=now)
+    counters.compact()  # the database-kept counts' deltas, one row per group again
     return written
 
 

@@ -1,6 +1,6 @@
 """Read side of the outbox: the staff list and its counts."""
 
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -71,6 +71,16 @@ def with_subjects(messages) -> list:
 
 
 def status_counts() -> dict[str, int]:
+    """The number of messages per status (statuses without messages are left out).
+
+    On PostgreSQL the database keeps these counts (menet_portal.counters.OUTBOX_STATUS): a sum
+    over a few dozen delta rows instead of counting 136,000 index entries (11.9 ms) per page."""
+    from menet_portal import counters
+    from menet_portal.notifications.models import OutboxStatusCount
+
+    if counters.kept_in_database(OutboxStatusCount.objects.db):
+        return {status: int(n) for status, n in OutboxStatusCount.objects.values_list("status").annotate(
+            n=Sum("n")).order_by().filter(n__gt=0)}
     # COUNT(*), not COUNT(id): an index-only scan of outbox_due (status, send_after) once vacuumed.
     return dict(OutboxMessage.objects.values_list("status").annotate(n=Count("*")).order_by())
 
