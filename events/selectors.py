@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django.db import connection
 
+from menet_portal import counters
 from menet_portal.db import HUNGARIAN_COLLATION
 from participants.models import RegistrationStatus
 
@@ -201,9 +202,19 @@ def _overview_keys_sql(info_days, courses, *, now, below_only, sort):
     courses_sql, courses_params = _ids_sql(courses)
     confirmed, waitlisted = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
 
+    # The registrations counted per event and status: on PostgreSQL the database keeps them
+    # (menet_portal.counters.REGISTRATIONS, a few thousand delta rows instead of the 135,000
+    # registrations: 13 ms of the page); elsewhere straight from the partial index
+    # registration_*_active (grouped in index order, no hash).
+    kept = counters.kept_in_database()
+
     def counts(column):
-        # Every event's counts straight from the partial index registration_*_active (grouped in
-        # index order, no hash); the join to the listed events below keeps only theirs.
+        # The join to the listed events below keeps only theirs.
+        if kept:  # one level: the deltas are summed per event and status at once
+            return (f"SELECT {column} AS event_id, SUM(n) FILTER (WHERE status = %s)::bigint AS confirmed, "
+                    f"SUM(n) FILTER (WHERE status = %s)::bigint AS waitlisted "
+                    f"FROM {counters.REGISTRATIONS.delta_table} WHERE {column} IS NOT NULL AND status IN (%s, %s) "
+                    f"GROUP BY 1")
         return (f"SELECT event_id, SUM(n) FILTER (WHERE status = %s) AS confirmed, "
                 f"SUM(n) FILTER (WHERE status = %s) AS waitlisted FROM (SELECT {column} AS event_id, status, "
                 f"COUNT(*) AS n FROM {t[Registration]} WHERE {column} IS NOT NULL AND status IN (%s, %s) "

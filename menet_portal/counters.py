@@ -143,4 +143,9 @@ OUTBOX_STATUS = Counter(
     columns=("status",),
 )
 
-REGISTERED = (OUTBOX_STATUS,)
+REGISTRATIONS = Counter(
+    name="registration_status", table="participants_registration", delta_table="participants_registrationcount",
+    columns=("info_day_id", "course_id", "status"),
+)
+
+REGISTERED = (OUTBOX_STATUS, REGISTRATIONS)

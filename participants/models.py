@@ -273,6 +273,22 @@ class Registration(models.Model):
         return self.info_day if self.info_day_id else self.course
 
 
+class RegistrationCount(models.Model):
+    """Deltas of the number of registrations per event and status, appended by PostgreSQL
+    triggers in the same transaction as every change of ``Registration``
+    (menet_portal.counters.REGISTRATIONS): an event's count is the sum of its rows. Written by
+    the database only; plain ids, not foreign keys, so an event's deletion never waits on them."""
+
+    info_day_id = models.BigIntegerField(null=True)
+    course_id = models.BigIntegerField(null=True)
+    status = models.CharField(max_length=12)
+    n = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("jelentkezésszámláló")
+        default_permissions = ()
+
+
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("előnézet, megerősítésre vár")
     RUNNING = "running", _("betöltés folyamatban")

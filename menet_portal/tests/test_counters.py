@@ -151,3 +151,49 @@ def test_the_dispatcher_compacts():
     outbox.dispatch_due()
     assert OutboxStatusCount.objects.filter(status=OutboxStatus.SENT).count() == 1
     _check()
+
+
+def _registration_counts():
+    """(kept, counted): {(info_day_id, course_id, status): n} from the deltas and from a COUNT."""
+    from django.db.models import Sum
+
+    from participants.models import Registration, RegistrationCount
+
+    fields = ("info_day_id", "course_id", "status")
+    kept = {tuple(row[:3]): int(row[3]) for row in RegistrationCount.objects.values(*fields)
+            .annotate(total=Sum("n")).values_list(*fields, "total").order_by() if row[3]}
+    counted = {tuple(row[:3]): row[3] for row in Registration.objects.values(*fields)
+               .annotate(total=Count("*")).values_list(*fields, "total").order_by()}
+    return kept, counted
+
+
+@pytest.mark.django_db
+def test_the_registration_counts_follow_the_services_bulk_writes_and_deletes():
+    from participants import services
+    from participants.models import Registration, RegistrationSource, RegistrationStatus
+    from menet_portal.tests.factories import CourseFactory, InfoDayFactory, ParticipantFactory
+
+    def check():
+        kept, counted = _registration_counts()
+        assert kept == counted
+
+    day, course = InfoDayFactory(capacity=2, minimum=1), CourseFactory(capacity=1)
+    people = [ParticipantFactory() for _ in range(4)]
+    for person in people:  # two confirmed and two waitlisted for the day; one of each for the course
+        services.register_participant(participant=person, event=day, source=RegistrationSource.COORDINATOR)
+        check()
+    for person in people[:2]:
+        services.register_participant(participant=person, event=course, source=RegistrationSource.COORDINATOR)
+    check()
+    first = Registration.objects.filter(info_day=day, status=RegistrationStatus.CONFIRMED).first()
+    services.cancel_registration(registration=first, reason="beteg")  # the first waiting is promoted
+    check()
+    Registration.objects.filter(course=course).update(status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now(),
+                                                      cancel_reason="teszt")
+    check()
+    Registration.objects.filter(info_day=day, status=RegistrationStatus.WAITLISTED).delete()
+    check()
+    counters.compact()
+    check()
+    kept, _ = _registration_counts()
+    assert kept[(day.pk, None, RegistrationStatus.CONFIRMED)] == 2
