@@ -68,6 +68,12 @@ def registrations_for(user):
     return qs.none()
 
 
+def sees_every_registration(user) -> bool:
+    """Whether ``registrations_for(user)`` is every registration (MKE staff): their counts may be
+    read from the database-kept counts (menet_portal.counters) instead of counting rows."""
+    return _role(user) == Role.STAFF
+
+
 def _event_registration_ids(user):
     """Ids of the registrations of the user's events: ``IN (info-day side UNION ALL course side)``.
     The OR of the two ``IN`` lists (``_event_registrations``) made PostgreSQL estimate 75 % of all

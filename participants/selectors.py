@@ -212,6 +212,33 @@ def registration_list(user):
     ).order_by(*hungarian_name_order("participant__"), "created_at")
 
 
+def known_registration_count(user, data: dict) -> int | None:
+    """The number of registrations the list shows when the database-kept counts say it
+    (menet_portal.counters.REGISTRATIONS): a user who sees every registration, filtered by event
+    and status at most; else ``None`` and the list counts its rows. Staff's unfiltered list
+    counted 135,000 rows on every page (4.4 ms)."""
+    from django.db.models import Sum
+
+    from menet_portal import counters
+    from menet_portal.scope import sees_every_registration
+
+    from .models import RegistrationCount
+
+    active = {name for name, value in (data or {}).items() if value not in (None, "") and name != "sort"}
+    if not sees_every_registration(user) or not active <= {"info_day", "course", "status"}:
+        return None
+    if not counters.kept_in_database(RegistrationCount.objects.db):
+        return None
+    deltas = RegistrationCount.objects.all()
+    if data.get("info_day"):
+        deltas = deltas.filter(info_day_id=data["info_day"].pk)
+    if data.get("course"):
+        deltas = deltas.filter(course_id=data["course"].pk)
+    if data.get("status"):
+        deltas = deltas.filter(status=data["status"])
+    return int(deltas.aggregate(n=Sum("n"))["n"] or 0)
+
+
 # The columns the registration list's page shows (the export reads more: registration_list).
 REGISTRATION_ROW_FIELDS = (
     "pk", "participant_id", "info_day_id", "course_id", "status", "source", "created_at", "cancel_reason",

@@ -118,13 +118,13 @@ class RowsPaginator(Paginator):
     hash join of every registration with every person, 200 ms at 135,000), the model
     queryset's COUNT drops the ones that cannot change it."""
 
-    def __init__(self, queryset, per_page, *, fields):
+    def __init__(self, queryset, per_page, *, fields, known_count=None):
         super().__init__(queryset.values(*fields), per_page)
-        self.counted = queryset
+        self.counted, self.known_count = queryset, known_count
 
     @cached_property
     def count(self):
-        return self.counted.count()
+        return self.known_count if self.known_count is not None else self.counted.count()
 
 
 def _querystring_without_page(request):
@@ -214,8 +214,10 @@ def registration_list(request):
     # keeps the list's filters) narrows them without JavaScript, event-search refills them with it.
     target_query = request.GET.get(TARGET_SEARCH_PARAM, "")[:100]
     target_choices, more_targets = selectors.registrable_event_choices(request.user, target_query)
-    page_obj = RowsPaginator(queryset, PAGE_SIZE, fields=selectors.REGISTRATION_ROW_FIELDS).get_page(
-        request.GET.get("page"))
+    known = selectors.known_registration_count(
+        request.user, filterset.form.cleaned_data) if filterset.is_valid() else None
+    page_obj = RowsPaginator(queryset, PAGE_SIZE, fields=selectors.REGISTRATION_ROW_FIELDS,
+                             known_count=known).get_page(request.GET.get("page"))
     marker = "987654321"
     page_obj.object_list = selectors.registration_rows(
         page_obj.object_list, marker=marker,
