@@ -366,21 +366,29 @@ def programme_indicators(programme: Programme, *, now: datetime.datetime | None 
     hours_per_session = Decimal(programme.session_hours)
     groups = [g.value for g in TargetGroup]
 
+    regions = list(Region.objects.order_by("position", "pk"))
+    regions_by_id = {region.pk: region for region in regions}
+    # The events' and sites' regions are these objects (seven), not a select_related copy per
+    # row: 86 sites and 7 info days made 93 Region objects more (≈ 0.5 ms).
     info_days = list(
-        InfoDay.objects.filter(programme=programme).select_related("region", "library__county").order_by("date", "pk")
+        InfoDay.objects.filter(programme=programme).select_related("library__county").order_by("date", "pk")
     )
+    for day in info_days:
+        day.region = regions_by_id[day.region_id]
     sites = list(
         TrainingSite.objects.filter(programme=programme)
-        .select_related("library__county__region")
+        .select_related("library__county")
         .order_by("library__settlement", "pk")
     )
+    for site in sites:
+        county = site.library.county
+        county.region = regions_by_id[county.region_id]
     courses = list(_courses_with_sessions(programme, now))
     sites_by_id = {site.pk: site for site in sites}
     for course in courses:
         # The programme's site objects above (with library, county, region) instead of a copy of
         # all four per course: 193 courses made 772 model objects more per dashboard.
         course.site = sites_by_id[course.site_id]
-    regions = list(Region.objects.order_by("position", "pk"))
     info_day_ids = [d.pk for d in info_days]
     course_ids = [c.pk for c in courses]
 
