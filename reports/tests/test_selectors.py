@@ -383,3 +383,39 @@ def test_people_counts_add_sums_every_field():
     one = PeopleCounts(**{f.name: 1 for f in fields(PeopleCounts)})
     total = PeopleCounts().add(one).add(one)
     assert all(getattr(total, f.name) == 2 for f in fields(PeopleCounts))
+
+
+def test_only_the_programmes_own_attendance_counts():
+    """The figures read the programme's attendance (its course sessions and the info-day rows):
+    another programme's attendance never reaches them, and a row recorded (past
+    ``Attendance.clean``) against another programme's session does not count here."""
+    started = timezone.now() - datetime.timedelta(days=40)
+    ours, theirs = ProgrammeFactory(), ProgrammeFactory()
+    course, sessions = course_with_sessions(site=TrainingSiteFactory(programme=ours), starts=started)
+    other_course, other_sessions = course_with_sessions(site=TrainingSiteFactory(programme=theirs), starts=started)
+    day = InfoDayFactory(programme=ours, date=timezone.localdate() - datetime.timedelta(days=3))
+    other_day = InfoDayFactory(programme=theirs, date=timezone.localdate() - datetime.timedelta(days=3))
+    trainee = RegistrationFactory(info_day=None, course=course)
+    for session in sessions[:3]:
+        AttendanceFactory(registration=trainee, session=session, status="present")
+    Attendance.objects.create(registration=trainee, session=other_sessions[3], status="present")  # not clean()ed
+    visitor = RegistrationFactory(info_day=day, course=None)
+    AttendanceFactory(registration=visitor, session=None, status="present")
+    other_trainee = RegistrationFactory(info_day=None, course=other_course)
+    for session in other_sessions:
+        AttendanceFactory(registration=other_trainee, session=session, status="present")
+    other_visitors = [RegistrationFactory(info_day=other_day, course=None) for _ in range(2)]
+    for reg in other_visitors:
+        AttendanceFactory(registration=reg, session=None, status="late")
+
+    ind = programme_indicators(ours)
+    assert (ind.trainees.value, ind.completions.value, ind.training_hours.value) == (1, 0, 3 * ours.session_hours)
+    assert ind.totals.attended_sessions == 3
+    assert (ind.info_day_registered.value, ind.info_day_attended.value) == (1, 1)
+    assert [row.attendance_rows for row in ind.info_days] == [1]
+    assert [n for _row, n in programme_alerts(ind).completion_at_risk] == []  # one session left to attend
+
+    other = programme_indicators(theirs)
+    assert (other.trainees.value, other.completions.value, other.training_hours.value) == (1, 1, 4 * theirs.session_hours)
+    assert (other.info_day_registered.value, other.info_day_attended.value) == (2, 2)
+    assert [row.attendance_rows for row in other.info_days] == [2]
