@@ -291,6 +291,9 @@ def event_overview_page(*, info_days, courses, sort=None, page=1, per_page=50, b
     from django.core.paginator import InvalidPage, Paginator
 
     now = now or timezone.now()
+    if connection.vendor != "postgresql":
+        return _event_overview_page_in_python(info_days=info_days, courses=courses, sort=sort, page=page,
+                                              per_page=per_page, below_only=below_only, now=now)
     sql, params = _overview_keys_sql(info_days, courses, now=now, below_only=below_only, sort=sort)
     try:
         number = max(int(page or 1), 1)
@@ -320,3 +323,39 @@ def event_overview_page(*, info_days, courses, sort=None, page=1, per_page=50, b
                           now=now, counts=counts) if keys else []
     rows.sort(key=lambda r: wanted[(r.kind, r.event.pk)])
     return rows, page_obj, totals
+
+
+def _event_overview_page_in_python(*, info_days, courses, sort, page, per_page, below_only, now):
+    """``event_overview_page`` on a database without PostgreSQL's SQL (the SQLite demo, a few
+    dozen events): every row built, then ordered, filtered and totalled here in the same order
+    as ``OVERVIEW_ORDER`` (Hungarian order for the text columns)."""
+    from django.core.paginator import Paginator
+
+    from menet_portal.db import hungarian_sort_key
+
+    rows = event_overview(info_days=info_days, courses=courses, now=now)
+    if below_only:  # the totals are of the listed events, as the statement's window aggregates
+        rows = [r for r in rows if r.confirmed < r.minimum]
+    totals = EventOverviewTotals(
+        events=len(rows), capacity=sum(r.capacity for r in rows), confirmed=sum(r.confirmed for r in rows),
+        waitlisted=sum(r.waitlisted for r in rows), below_minimum=sum(r.confirmed < r.minimum for r in rows))
+    column = (sort or "next_date").lstrip("-")
+    kind_rank = {"info_day": 1, "course": 0}
+
+    def key(r):
+        date_key = r.sort_date
+        tail = {
+            "next_date": (date_key, kind_rank[r.kind], r.event.pk),
+            "title": (hungarian_sort_key(r.library.settlement), kind_rank[r.kind], r.event.pk),
+            "region": (hungarian_sort_key(r.region.name), date_key, r.event.pk),
+            "status": (r.event.status, date_key, r.event.pk),
+            "fill_rate": (r.confirmed / r.capacity if r.capacity else 0, date_key, r.event.pk),
+            "waitlisted": (r.waitlisted, date_key, r.event.pk),
+            "minimum_reached": (r.confirmed, date_key, r.event.pk),
+        }
+        return tail.get(column, tail["next_date"])
+
+    rows.sort(key=lambda r: 0 if r.kind == "info_day" else 1)  # the last tie-break: info days first
+    rows.sort(key=key, reverse=(sort or "").startswith("-"))  # stable, also reversed
+    page_obj = Paginator(rows, per_page).get_page(page)
+    return list(page_obj.object_list), page_obj, totals
