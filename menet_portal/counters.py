@@ -30,10 +30,9 @@ class Counter:
     table: str
     delta_table: str
     columns: tuple[str, ...]
-    where: str = "TRUE"  # only rows matching this count (an SQL condition on the table's columns)
 
-    def _cols(self, prefix=""):
-        return ", ".join(f"{prefix}{c}" for c in self.columns)
+    def _cols(self):
+        return ", ".join(self.columns)
 
     def install_sql(self) -> list[str]:
         """The trigger function and the INSERT, UPDATE, DELETE and TRUNCATE triggers, and the
@@ -41,21 +40,21 @@ class Counter:
         cols, fn = self._cols(), f"{self.name}_count"
         changed = (
             f"SELECT {cols}, SUM(n) AS n FROM ("
-            f" SELECT {cols}, 1 AS n FROM new_rows WHERE {self.where}"
-            f" UNION ALL SELECT {cols}, -1 AS n FROM old_rows WHERE {self.where}"
+            f" SELECT {cols}, 1 AS n FROM new_rows"
+            f" UNION ALL SELECT {cols}, -1 AS n FROM old_rows"
             f") d GROUP BY {cols} HAVING SUM(n) <> 0"
         )
         body = f"INSERT INTO {self.delta_table} ({cols}, n) {changed};"
         statements = [
-            # One function for the three events: a missing transition table reads as empty.
+            # One function for the three events; each branch reads only the transition tables its event has.
             f"""CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO {self.delta_table} ({cols}, n)
-      SELECT {cols}, COUNT(*) FROM new_rows WHERE {self.where} GROUP BY {cols};
+      SELECT {cols}, COUNT(*) FROM new_rows GROUP BY {cols};
   ELSIF TG_OP = 'DELETE' THEN
     INSERT INTO {self.delta_table} ({cols}, n)
-      SELECT {cols}, -COUNT(*) FROM old_rows WHERE {self.where} GROUP BY {cols};
+      SELECT {cols}, -COUNT(*) FROM old_rows GROUP BY {cols};
   ELSE
     {body}
   END IF;
@@ -80,7 +79,7 @@ END $$""",
             f" FOR EACH STATEMENT EXECUTE FUNCTION {fn}_truncate()",
             f"DELETE FROM {self.delta_table}",
             f"INSERT INTO {self.delta_table} ({cols}, n)"
-            f" SELECT {cols}, COUNT(*) FROM {self.table} WHERE {self.where} GROUP BY {cols}",
+            f" SELECT {cols}, COUNT(*) FROM {self.table} GROUP BY {cols}",
         ]
         return statements
 
@@ -92,6 +91,13 @@ END $$""",
             f"DROP FUNCTION IF EXISTS {fn}_truncate()",
         ]
 
+    def forwards(self, apps, schema_editor):
+        """``migrations.RunPython(counter.forwards, counter.backwards)`` installs it."""
+        install(self, schema_editor)
+
+    def backwards(self, apps, schema_editor):
+        uninstall(self, schema_editor)
+
     def compact_sql(self) -> str:
         """One statement: this table's deltas (those committed when it starts) become one row
         per group. A concurrent writer's deltas are not seen, so they stay, and a concurrent
@@ -101,11 +107,6 @@ END $$""",
                 f"INSERT INTO {self.delta_table} ({cols}, n) "
                 f"SELECT {cols}, SUM(n) FROM moved GROUP BY {cols} HAVING SUM(n) <> 0")
 
-    def totals_sql(self) -> str:
-        """``SELECT columns…, count`` of every group with rows (for a FROM or a join)."""
-        cols = self._cols()
-        return (f"SELECT {cols}, SUM(n)::bigint AS n FROM {self.delta_table} "
-                f"GROUP BY {cols} HAVING SUM(n) <> 0")
 
 
 def kept_in_database(using=None) -> bool:

@@ -5,14 +5,6 @@ from django.db import migrations, models
 from menet_portal import counters
 
 
-def install(apps, schema_editor):
-    counters.install(counters.OUTBOX_STATUS, schema_editor)
-
-
-def uninstall(apps, schema_editor):
-    counters.uninstall(counters.OUTBOX_STATUS, schema_editor)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -32,5 +24,5 @@ class Migration(migrations.Migration):
                 'default_permissions': (),
             },
         ),
-        migrations.RunPython(install, uninstall),
+        migrations.RunPython(counters.OUTBOX_STATUS.forwards, counters.OUTBOX_STATUS.backwards),
     ]

@@ -5,14 +5,6 @@ from django.db import migrations, models
 from menet_portal import counters
 
 
-def install(apps, schema_editor):
-    counters.install(counters.REGISTRATIONS, schema_editor)
-
-
-def uninstall(apps, schema_editor):
-    counters.uninstall(counters.REGISTRATIONS, schema_editor)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -34,5 +26,5 @@ class Migration(migrations.Migration):
                 'default_permissions': (),
             },
         ),
-        migrations.RunPython(install, uninstall),
+        migrations.RunPython(counters.REGISTRATIONS.forwards, counters.REGISTRATIONS.backwards),
     ]
