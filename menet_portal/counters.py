@@ -98,6 +98,9 @@ END $$""",
     def backwards(self, apps, schema_editor):
         uninstall(self, schema_editor)
 
+    def locked_tables(self) -> tuple[str, ...]:
+        return (self.table,)
+
     def compact_sql(self) -> str:
         """One statement: this table's deltas (those committed when it starts) become one row
         per group. A concurrent writer's deltas are not seen, so they stay, and a concurrent
@@ -116,14 +119,14 @@ def kept_in_database(using=None) -> bool:
     return (connections[using] if using else connection).vendor == "postgresql"
 
 
-def install(counter: Counter, schema_editor) -> None:
+def install(counter, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for statement in counter.install_sql():
         schema_editor.execute(statement)
 
 
-def uninstall(counter: Counter, schema_editor) -> None:
+def uninstall(counter, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for statement in counter.uninstall_sql():
@@ -149,4 +152,229 @@ REGISTRATIONS = Counter(
     columns=("info_day_id", "course_id", "status"),
 )
 
+
+
+# --- Per-registration figures ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationFigures:
+    """One row per registration in ``table`` (``participants.RegistrationFigures``): its event,
+    status, certificate eligibility, its person's target group and its own attendance counted
+    by kind, kept by triggers on the registrations, the people, the attendance and the sessions.
+
+    The dashboards sum these instead of joining every registration of the programme to its
+    person and its attendance on each request (docs/performance.md). *Own* attendance is what
+    the dashboards always counted: the info-day row (``session`` NULL) and the rows of the
+    registration's own course's sessions; a row recorded past ``Attendance.clean`` against
+    another course's session does not count.
+
+    Writes stay exact under concurrency: attendance changes the counts by increments
+    (``n = n + delta``, which PostgreSQL applies to the newest row version when two
+    transactions touch one registration), locked in registration order so two registers of one
+    course saved at once never deadlock; a registration's own columns are copied from the row
+    its statement wrote; the person's target group is read under a share lock, so a concurrent
+    change of it waits for the registration (or the other way round). When a registration or a
+    session changes course, its registrations' counts are counted again."""
+
+    # Which own attendance rows each count counts (trainings.completion: ATTENDED is present or
+    # late, MISSED absent or excused; course rows have a session, the info-day row has none).
+    ATTENDANCE_COUNTS = {
+        "attended": "d.session_id IS NOT NULL AND d.status IN ('present', 'late')",
+        "late": "d.session_id IS NOT NULL AND d.status = 'late'",
+        "missed": "d.session_id IS NOT NULL AND d.status IN ('absent', 'excused')",
+        "info_attended": "d.session_id IS NULL AND d.status IN ('present', 'late')",
+        "info_recorded": "d.session_id IS NULL",
+    }
+    COUNT_COLUMNS = {
+        "attended": "attended_sessions", "late": "late_sessions", "missed": "missed_sessions",
+        "info_attended": "info_day_attended", "info_recorded": "info_day_recorded",
+    }
+
+    name: str = "registration_figures"
+    table: str = "participants_registrationfigures"
+    registrations: str = "participants_registration"
+    participants: str = "participants_participant"
+    attendance: str = "trainings_attendance"
+    sessions: str = "trainings_session"
+
+    def _own_counts(self, rows: str, aggregate: str) -> str:
+        """Per registration, the counts of the own ones of ``rows`` (SQL of ``(registration_id,
+        session_id, status, n)``), each ``aggregate`` ("SUM(n)" or "COUNT(*)") of its rows."""
+        sums = ", ".join(f"COALESCE({aggregate} FILTER (WHERE {condition}), 0) AS {name}"
+                         for name, condition in self.ATTENDANCE_COUNTS.items())
+        return (
+            f"SELECT d.registration_id, {sums} FROM ({rows}) d"
+            f" JOIN {self.registrations} reg ON reg.id = d.registration_id"
+            f" LEFT JOIN {self.sessions} s ON s.id = d.session_id"
+            " WHERE d.session_id IS NULL OR s.course_id = reg.course_id"
+            " GROUP BY d.registration_id"
+        )
+
+    def _attendance_delta(self, rows: str) -> str:
+        """Add the counts of ``rows`` (n = +1 for a new row, -1 for an old one) to the figures."""
+        sets = ", ".join(f"{column} = f.{column} + c.{name}" for name, column in self.COUNT_COLUMNS.items())
+        nonzero = ", ".join(f"c.{name}" for name in self.COUNT_COLUMNS)
+        return f"""PERFORM 1 FROM {self.table} WHERE registration_id IN (SELECT registration_id FROM ({rows}) d)
+    ORDER BY registration_id FOR UPDATE;
+  UPDATE {self.table} f SET {sets}
+    FROM ({self._own_counts(rows, "SUM(n)")}) c
+    WHERE f.registration_id = c.registration_id AND ({nonzero}) <> (0, 0, 0, 0, 0);"""
+
+    def install_sql(self) -> list[str]:
+        t, r, p, a, fn = self.table, self.registrations, self.participants, self.attendance, self.name
+        new_rows = "SELECT registration_id, session_id, status, 1 AS n FROM new_rows"
+        old_rows = "SELECT registration_id, session_id, status, -1 AS n FROM old_rows"
+        changed = ("(n.info_day_id, n.course_id, n.status, n.eligible_for_certificate, n.participant_id)"
+                   " IS DISTINCT FROM (o.info_day_id, o.course_id, o.status, o.eligible_for_certificate, o.participant_id)")
+        recount_sets = ", ".join(f"{column} = COALESCE(c.{name}, 0)" for name, column in self.COUNT_COLUMNS.items())
+        own_counts_of_ids = self._own_counts(
+            f"SELECT registration_id, session_id, status, 1 AS n FROM {a} WHERE registration_id = ANY(ids)", "COUNT(*)")
+        statements = [
+            # Count again the own attendance of ``ids`` (a registration or a session changed course).
+            f"""CREATE OR REPLACE FUNCTION {fn}_recount(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM {t} WHERE registration_id = ANY(ids) ORDER BY registration_id FOR UPDATE;
+  UPDATE {t} f SET {recount_sets}
+    FROM unnest(ids) AS i(id) LEFT JOIN ({own_counts_of_ids}) c ON c.registration_id = i.id
+    WHERE f.registration_id = i.id;
+END $$""",
+            f"""CREATE OR REPLACE FUNCTION {fn}_registration() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM 1 FROM {p} WHERE id IN (SELECT participant_id FROM new_rows) ORDER BY id FOR SHARE;
+    -- A new registration has no attendance yet (the attendance refers to it).
+    INSERT INTO {t} (registration_id, info_day_id, course_id, status, eligible_for_certificate, target_group,
+                     attended_sessions, late_sessions, missed_sessions, info_day_attended, info_day_recorded)
+      SELECT n.id, n.info_day_id, n.course_id, n.status, n.eligible_for_certificate, pp.target_group, 0, 0, 0, 0, 0
+      FROM new_rows n JOIN {p} pp ON pp.id = n.participant_id;
+  ELSIF TG_OP = 'DELETE' THEN
+    DELETE FROM {t} WHERE registration_id IN (SELECT id FROM old_rows);
+  ELSE
+    PERFORM 1 FROM {p} WHERE id IN (
+      SELECT n.participant_id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.participant_id <> o.participant_id
+    ) ORDER BY id FOR SHARE;
+    UPDATE {t} f SET info_day_id = n.info_day_id, course_id = n.course_id, status = n.status,
+        eligible_for_certificate = n.eligible_for_certificate, target_group = pp.target_group
+      FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN {p} pp ON pp.id = n.participant_id
+      WHERE f.registration_id = n.id AND {changed};
+    PERFORM {fn}_recount(ARRAY(
+      SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.course_id IS DISTINCT FROM o.course_id
+    )) WHERE EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
+                     WHERE n.course_id IS DISTINCT FROM o.course_id);
+  END IF;
+  RETURN NULL;
+END $$""",
+            f"""CREATE OR REPLACE FUNCTION {fn}_participant() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- Most updates of a person leave the target group as it was (transition tables cannot go
+  -- with an UPDATE OF column list): nothing to do then.
+  IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
+                 WHERE n.target_group IS DISTINCT FROM o.target_group) THEN
+    RETURN NULL;
+  END IF;
+  UPDATE {t} f SET target_group = n.target_group
+    FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN {r} reg ON reg.participant_id = n.id
+    WHERE f.registration_id = reg.id AND n.target_group IS DISTINCT FROM o.target_group;
+  RETURN NULL;
+END $$""",
+            f"""CREATE OR REPLACE FUNCTION {fn}_attendance() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {self._attendance_delta(new_rows)}
+  ELSIF TG_OP = 'DELETE' THEN
+    {self._attendance_delta(old_rows)}
+  ELSE
+    {self._attendance_delta(new_rows + " UNION ALL " + old_rows)}
+  END IF;
+  RETURN NULL;
+END $$""",
+            f"""CREATE OR REPLACE FUNCTION {fn}_session() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM {fn}_recount(ARRAY(
+    SELECT DISTINCT att.registration_id FROM new_rows n JOIN old_rows o ON o.id = n.id
+    JOIN {a} att ON att.session_id = n.id WHERE n.course_id IS DISTINCT FROM o.course_id
+  )) WHERE EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.course_id IS DISTINCT FROM o.course_id);
+  RETURN NULL;
+END $$""",
+            f"""CREATE OR REPLACE FUNCTION {fn}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = '{a}' THEN
+    UPDATE {t} SET attended_sessions = 0, late_sessions = 0, missed_sessions = 0, info_day_attended = 0,
+                   info_day_recorded = 0;
+  ELSE
+    DELETE FROM {t};
+  END IF;
+  RETURN NULL;
+END $$""",
+            *self._drop_triggers(),
+            *(f"CREATE TRIGGER {fn}_{op} AFTER {op.upper()} ON {r} {refs} FOR EACH STATEMENT"
+              f" EXECUTE FUNCTION {fn}_registration()" for op, refs in self._ops()),
+            f"CREATE TRIGGER {fn}_update AFTER UPDATE ON {p}"
+            f" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {fn}_participant()",
+            f"CREATE TRIGGER {fn}_update AFTER UPDATE ON {self.sessions}"
+            f" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {fn}_session()",
+            *(f"CREATE TRIGGER {fn}_{op} AFTER {op.upper()} ON {a} {refs} FOR EACH STATEMENT"
+              f" EXECUTE FUNCTION {fn}_attendance()" for op, refs in self._ops()),
+            *(f"CREATE TRIGGER {fn}_truncate AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {fn}_truncate()"
+              for table in (r, a)),
+            *self.rebuild_sql(),
+        ]
+        return statements
+
+    @staticmethod
+    def _ops():
+        return (
+            ("insert", "REFERENCING NEW TABLE AS new_rows"),
+            ("update", "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("delete", "REFERENCING OLD TABLE AS old_rows"),
+        )
+
+    def _drop_triggers(self) -> list[str]:
+        fn = self.name
+        return [
+            *(f"DROP TRIGGER IF EXISTS {fn}_{op} ON {table}"
+              for table in (self.registrations, self.attendance) for op in ("insert", "update", "delete", "truncate")),
+            f"DROP TRIGGER IF EXISTS {fn}_update ON {self.participants}",
+            f"DROP TRIGGER IF EXISTS {fn}_update ON {self.sessions}",
+        ]
+
+    def rebuild_sql(self) -> list[str]:
+        """The figures of every registration, from the tables (the migration, ``recount``)."""
+        t, r, p, a = self.table, self.registrations, self.participants, self.attendance
+        own = self._own_counts(f"SELECT registration_id, session_id, status, 1 AS n FROM {a}", "COUNT(*)")
+        counts = ", ".join(f"COALESCE(c.{name}, 0)" for name in self.COUNT_COLUMNS)
+        return [
+            f"DELETE FROM {t}",
+            f"""INSERT INTO {t} (registration_id, info_day_id, course_id, status, eligible_for_certificate, target_group,
+                     {", ".join(self.COUNT_COLUMNS.values())})
+SELECT reg.id, reg.info_day_id, reg.course_id, reg.status, reg.eligible_for_certificate, pp.target_group, {counts}
+FROM {r} reg JOIN {p} pp ON pp.id = reg.participant_id LEFT JOIN ({own}) c ON c.registration_id = reg.id""",
+            # Statistics at once: the dashboards' plan needs them before autovacuum's first visit.
+            f"ANALYZE {t}",
+        ]
+
+    def uninstall_sql(self) -> list[str]:
+        fn = self.name
+        return [
+            *self._drop_triggers(),
+            *(f"DROP FUNCTION IF EXISTS {fn}_{kind}()"
+              for kind in ("registration", "participant", "attendance", "session", "truncate")),
+            f"DROP FUNCTION IF EXISTS {fn}_recount(bigint[])",
+        ]
+
+    def forwards(self, apps, schema_editor):
+        install(self, schema_editor)
+
+    def backwards(self, apps, schema_editor):
+        uninstall(self, schema_editor)
+
+    def locked_tables(self) -> tuple[str, ...]:
+        return (self.registrations, self.participants, self.attendance, self.sessions)
+
+
+REGISTRATION_FIGURES = RegistrationFigures()
+
 REGISTERED = (OUTBOX_STATUS, REGISTRATIONS)
+# What ``recount`` rebuilds: the counters and the per-registration figures.
+KEPT = (*REGISTERED, REGISTRATION_FIGURES)

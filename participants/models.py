@@ -289,6 +289,37 @@ class RegistrationCount(models.Model):
         default_permissions = ()
 
 
+class RegistrationFigures(models.Model):
+    """A registration's figures for the dashboards, kept by PostgreSQL triggers in the same
+    transaction as every change of the registration, its person's target group and its
+    attendance (menet_portal.counters.REGISTRATION_FIGURES): its event, status and certificate
+    eligibility, the target group, and its attendance rows counted by kind, as
+    ``trainings.completion`` counts them. Written by the database only; plain ids, not foreign
+    keys, so deleting a registration never waits on them (its trigger deletes the row)."""
+
+    registration_id = models.BigIntegerField(primary_key=True)
+    info_day_id = models.BigIntegerField(null=True)
+    course_id = models.BigIntegerField(null=True)
+    status = models.CharField(max_length=12)
+    eligible_for_certificate = models.BooleanField()
+    target_group = models.CharField(max_length=10)
+    attended_sessions = models.IntegerField()
+    late_sessions = models.IntegerField()
+    missed_sessions = models.IntegerField()
+    info_day_attended = models.IntegerField()
+    info_day_recorded = models.IntegerField()
+
+    class Meta:
+        verbose_name = _("jelentkezés mutatói")
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["info_day_id"], name="registration_figures_info_day"),
+            # A course counts its confirmed and waitlisted trainees only (a third of its rows).
+            models.Index(fields=["course_id"], name="registration_figures_course",
+                         condition=Q(status__in=["confirmed", "waitlisted"])),
+        ]
+
+
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("előnézet, megerősítésre vár")
     RUNNING = "running", _("betöltés folyamatban")

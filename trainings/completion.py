@@ -63,6 +63,18 @@ def is_completed(*, attended: int, late: int, programme) -> bool:
 MISSED = [AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED]
 
 
+def completion_outlook(*, attended: int, late: int, missed: int, eligible: bool, programme) -> tuple[bool, bool]:
+    """``(completed, can_still_complete)`` of ``annotate_completion_outlook`` for one
+    registration's counts already in hand (the dashboards' kept figures,
+    ``participants.RegistrationFigures``): the same rule, the same edges."""
+    completed = eligible and is_completed(attended=attended, late=late, programme=programme)
+    can_still_complete = completed or (
+        late <= programme.completion_max_late
+        and planned_sessions(programme) >= missed + programme.completion_min_sessions
+    )
+    return completed, can_still_complete
+
+
 def annotate_completion_outlook(registrations, programme, *, distinct=True):
     """``annotate_completion`` plus ``missed_sessions`` (recorded absent or excused) and
     ``can_still_complete``: False once the rule can no longer be met — too many sessions

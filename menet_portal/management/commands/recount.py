@@ -1,4 +1,5 @@
-"""Rebuild the database-kept counts (menet_portal.counters) from the tables themselves.
+"""Rebuild the database-kept counts and per-registration figures (menet_portal.counters) from
+the tables themselves.
 
 Needed only after rows were loaded with triggers disabled (``session_replication_role =
 replica``, ``ALTER TABLE … DISABLE TRIGGER``); every ordinary write keeps them in step."""
@@ -17,8 +18,8 @@ class Command(BaseCommand):
             self.stdout.write("Ezen az adatbázison a számlálókat a lekérdezések számolják; nincs teendő.")
             return
         with transaction.atomic(), connection.schema_editor(atomic=False) as editor:
-            for counter in counters.REGISTERED:
-                # The table is locked against writes while it is recounted: no change slips between.
-                editor.execute(f"LOCK TABLE {counter.table} IN SHARE MODE")
+            for counter in counters.KEPT:
+                # The tables are locked against writes while they are recounted: no change slips between.
+                editor.execute(f"LOCK TABLE {', '.join(counter.locked_tables())} IN SHARE MODE")
                 counters.install(counter, editor)
                 self.stdout.write(f"{counter.table}: újraszámolva.")
