@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.models import EventStatus
 from trainings.models import Attendance, Session
 
 from .models import AttendanceSignature, RegisterSignature, SignerRole
@@ -190,7 +191,6 @@ def evidence_states(*, info_days, sessions, now=None) -> list[EventEvidence]:
     every participant marked present (or late) signed on the tablet and the lead signed the
     register.
     """
-    from events.models import EventStatus
 
     now = now or timezone.now()
     days = list(info_days.select_related("library__county__region", "region").order_by())
@@ -221,8 +221,6 @@ def evidence_states(*, info_days, sessions, now=None) -> list[EventEvidence]:
 
 def _held(*, cancelled, ends_at, now, status=None) -> bool:
     """Not cancelled and over (an info day marked held counts as held whatever the clock says)."""
-    from events.models import EventStatus
-
     return not cancelled and (ends_at <= now or status == EventStatus.HELD)
 
 
@@ -231,7 +229,6 @@ def evidence_state_counts(*, info_days, sessions, now=None) -> dict:
     dashboards' cards read only the counts, and the sessions of a national programme are
     thousands of rows (each with its course, site, library, county and region). The same rows,
     the same ``EventEvidence.state`` and the same proof queries (``_add_proof``)."""
-    from events.models import EventStatus
 
     now = now or timezone.now()
     rows: dict[tuple[str, int], EventEvidence] = {}

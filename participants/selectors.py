@@ -202,14 +202,26 @@ def participant_list(user):
 
 def registration_list(user):
     """Registrations in scope with ``queue_position`` (participants.services.with_queue_position)."""
+    return _registration_list_rows(registrations_for(user)).order_by(*hungarian_name_order("participant__"), "created_at")
+
+
+def registration_rows_by_key():
+    """``registration_list``'s rows without the scope: only for the keys a scoped
+    ``registration_list`` chose (participants.views.RowsPaginator's second statement)."""
+    from .models import Registration
+
+    return _registration_list_rows(Registration.objects.all())
+
+
+def _registration_list_rows(registrations):
     from .services import with_queue_position
 
     # Only what the list and its export show (an info day's label needs its region and library, a
     # course's only its title): the scope's course__site__library made it 9 joined tables, past
     # join_collapse_limit, and planning took 12–24 ms a page against 1–3 ms of execution.
-    return with_queue_position(registrations_for(user)).select_related(None).select_related(
+    return with_queue_position(registrations).select_related(None).select_related(
         "participant__organisation", "info_day__region", "info_day__library", "course",
-    ).order_by(*hungarian_name_order("participant__"), "created_at")
+    )
 
 
 def known_registration_count(user, data: dict) -> int | None:
