@@ -21,8 +21,20 @@ from dataclasses import dataclass
 from django.db import connection
 
 
+class KeptByTriggers:
+    """What the database keeps by triggers: ``install_sql``/``uninstall_sql`` and the tables a
+    rebuild locks (``locked_tables``); ``migrations.RunPython(kept.forwards, kept.backwards)``
+    installs it (on PostgreSQL only)."""
+
+    def forwards(self, apps, schema_editor):
+        install(self, schema_editor)
+
+    def backwards(self, apps, schema_editor):
+        uninstall(self, schema_editor)
+
+
 @dataclass(frozen=True)
-class Counter:
+class Counter(KeptByTriggers):
     """``table``'s rows counted per ``columns`` into ``delta_table`` (a model's table with
     those columns and a bigint ``n``)."""
 
@@ -91,13 +103,6 @@ END $$""",
             f"DROP FUNCTION IF EXISTS {fn}_truncate()",
         ]
 
-    def forwards(self, apps, schema_editor):
-        """``migrations.RunPython(counter.forwards, counter.backwards)`` installs it."""
-        install(self, schema_editor)
-
-    def backwards(self, apps, schema_editor):
-        uninstall(self, schema_editor)
-
     def locked_tables(self) -> tuple[str, ...]:
         return (self.table,)
 
@@ -119,14 +124,14 @@ def kept_in_database(using=None) -> bool:
     return (connections[using] if using else connection).vendor == "postgresql"
 
 
-def install(counter, schema_editor) -> None:
+def install(counter: KeptByTriggers, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for statement in counter.install_sql():
         schema_editor.execute(statement)
 
 
-def uninstall(counter, schema_editor) -> None:
+def uninstall(counter: KeptByTriggers, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for statement in counter.uninstall_sql():
@@ -158,7 +163,7 @@ REGISTRATIONS = Counter(
 
 
 @dataclass(frozen=True)
-class RegistrationFigures:
+class RegistrationFigures(KeptByTriggers):
     """One row per registration in ``table`` (``participants.RegistrationFigures``): its event,
     status, certificate eligibility, its person's target group and its own attendance counted
     by kind, kept by triggers on the registrations, the people, the attendance and the sessions.
@@ -362,12 +367,6 @@ FROM {r} reg JOIN {p} pp ON pp.id = reg.participant_id LEFT JOIN ({own}) c ON c.
               for kind in ("registration", "participant", "attendance", "session", "truncate")),
             f"DROP FUNCTION IF EXISTS {fn}_recount(bigint[])",
         ]
-
-    def forwards(self, apps, schema_editor):
-        install(self, schema_editor)
-
-    def backwards(self, apps, schema_editor):
-        uninstall(self, schema_editor)
 
     def locked_tables(self) -> tuple[str, ...]:
         return (self.registrations, self.participants, self.attendance, self.sessions)
