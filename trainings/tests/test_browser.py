@@ -38,6 +38,13 @@ def _course_with_trainees(trainer):
 
 
 def _serious_violations(page, context=None):
+    # The page as it settles, not mid-transition: the remembered large-text switch restyles the
+    # button on load (Bootstrap's 0.15 s colour transition), and axe caught its colours halfway.
+    # (A poll: the page's CSP forbids wait_for_function's string evaluation.)
+    for _ in range(100):
+        if page.evaluate("document.getAnimations().every(a => a.playState !== 'running')"):
+            break
+        page.wait_for_timeout(50)
     results = Axe().run(page, context=context)
     return [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
