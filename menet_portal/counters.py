@@ -158,7 +158,6 @@ REGISTRATIONS = Counter(
 )
 
 
-
 # --- Per-registration figures ------------------------------------------------------------------
 
 
@@ -182,15 +181,7 @@ class RegistrationFigures(KeptByTriggers):
     change of it waits for the registration (or the other way round). When a registration or a
     session changes course, its registrations' counts are counted again."""
 
-    # Which own attendance rows each count counts (trainings.completion: ATTENDED is present or
-    # late, MISSED absent or excused; course rows have a session, the info-day row has none).
-    ATTENDANCE_COUNTS = {
-        "attended": "d.session_id IS NOT NULL AND d.status IN ('present', 'late')",
-        "late": "d.session_id IS NOT NULL AND d.status = 'late'",
-        "missed": "d.session_id IS NOT NULL AND d.status IN ('absent', 'excused')",
-        "info_attended": "d.session_id IS NULL AND d.status IN ('present', 'late')",
-        "info_recorded": "d.session_id IS NULL",
-    }
+    # The figures' columns, by the name each count has in the statements below.
     COUNT_COLUMNS = {
         "attended": "attended_sessions", "late": "late_sessions", "missed": "missed_sessions",
         "info_attended": "info_day_attended", "info_recorded": "info_day_recorded",
@@ -203,11 +194,29 @@ class RegistrationFigures(KeptByTriggers):
     attendance: str = "trainings_attendance"
     sessions: str = "trainings_session"
 
+    @staticmethod
+    def _attendance_counts() -> dict[str, str]:
+        """Which attendance rows each count counts, by trainings.completion's rule (ATTENDED,
+        MISSED): course rows have a session, the info-day row has none."""
+        from trainings.completion import ATTENDED, MISSED
+        from trainings.models import AttendanceStatus
+
+        def among(statuses):
+            return "d.status IN (" + ", ".join(f"'{status}'" for status in statuses) + ")"
+
+        return {
+            "attended": f"d.session_id IS NOT NULL AND {among(ATTENDED)}",
+            "late": f"d.session_id IS NOT NULL AND {among([AttendanceStatus.LATE])}",
+            "missed": f"d.session_id IS NOT NULL AND {among(MISSED)}",
+            "info_attended": f"d.session_id IS NULL AND {among(ATTENDED)}",
+            "info_recorded": "d.session_id IS NULL",
+        }
+
     def _own_counts(self, rows: str, aggregate: str) -> str:
         """Per registration, the counts of the own ones of ``rows`` (SQL of ``(registration_id,
         session_id, status, n)``), each ``aggregate`` ("SUM(n)" or "COUNT(*)") of its rows."""
         sums = ", ".join(f"COALESCE({aggregate} FILTER (WHERE {condition}), 0) AS {name}"
-                         for name, condition in self.ATTENDANCE_COUNTS.items())
+                         for name, condition in self._attendance_counts().items())
         return (
             f"SELECT d.registration_id, {sums} FROM ({rows}) d"
             f" JOIN {self.registrations} reg ON reg.id = d.registration_id"
