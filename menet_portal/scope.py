@@ -68,6 +68,25 @@ def registrations_for(user):
     return qs.none()
 
 
+def person_registrations_for(user, participant):
+    """The registrations of one person (``participant``: a Participant, its id or an
+    ``OuterRef``) that the user may see: ``registrations_for`` of that person, written for a
+    handful of rows. The person's own rows (an index scan) are each checked against the user's
+    events (``_event_registrations``: two small hashed subplans of the library's info days and
+    courses). Filtered by ``participant`` instead, the id union of ``registrations_for`` made
+    PostgreSQL hash all of a library's ≈2,000 registration ids for a person's one or two rows
+    (2.3 ms against 0.1 on the participant's page)."""
+    qs = Registration.objects.select_related(
+        "participant", "info_day__library", "info_day__region", "course__site__library"
+    ).filter(participant=participant)
+    role = _role(user)
+    if role == Role.STAFF:
+        return qs
+    if role in (Role.COORDINATOR, Role.TRAINER):
+        return qs.filter(_event_registrations(user))
+    return qs.none()
+
+
 def sees_every_registration(user) -> bool:
     """Whether ``registrations_for(user)`` is every registration (MKE staff): their counts may be
     read from the database-kept counts (menet_portal.counters) instead of counting rows."""

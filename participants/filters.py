@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from menet_portal.scope import courses_for, info_days_for
 from menet_portal.widgets import QuickSelect
 
-from menet_portal.scope import registrations_for
+from menet_portal.scope import person_registrations_for, registrations_for
 
 from .models import Participant, Registration, RegistrationStatus, TargetGroup
 
@@ -200,7 +200,7 @@ class ParticipantFilter(_BaseFilter):
             text_q = condition.pop("text", Q())
             queryset = queryset.filter(
                 # Only registrations the user may see: another library's cancellation is not theirs to filter by.
-                Exists(registrations_for(self.request.user).filter(text_q, participant=OuterRef("pk"), **condition))
+                Exists(person_registrations_for(self.request.user, OuterRef("pk")).filter(text_q, **condition))
             )
         return queryset
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from events.models import EventStatus
 from events.selectors import with_registration_counts
 from menet_portal.db import HungarianCollate, hungarian_name_order
-from menet_portal.scope import courses_for, info_days_for, participants_for, registrations_for
+from menet_portal.scope import courses_for, info_days_for, participants_for, person_registrations_for, registrations_for
 from trainings.models import Session
 
 # An info day below its minimum this close to its date is flagged on the coordinator's home.
@@ -344,7 +344,7 @@ def participant_registrations(user, participant):
     # title): the scope's participant and course site library were 8 tables to plan on every
     # person's page (planning with a new connection's cold catalog was most of the statement).
     return with_queue_position(
-        registrations_for(user).filter(participant=participant).select_related(None)
+        person_registrations_for(user, participant).select_related(None)
         .select_related("info_day__region", "info_day__library", "course")
     ).order_by("-created_at")
 

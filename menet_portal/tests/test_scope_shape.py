@@ -75,3 +75,26 @@ def test_the_coordinator_scope_is_a_union_not_an_or_across_the_subquery():
     sql = str(participants_for(coordinator).query)
     assert sql.count("UNION ALL") == 2
     assert " OR " not in sql
+
+
+def test_a_persons_registrations_are_registrations_for_that_person_for_every_user():
+    """scope.person_registrations_for (the person's page, the list's event filter) is
+    registrations_for narrowed to one person, for staff, coordinators, trainers and the funder:
+    a person registered at two libraries shows each coordinator only their own library's row."""
+    from menet_portal.scope import person_registrations_for, registrations_for
+    from menet_portal.tests.factories import FunderFactory, StaffFactory
+
+    call_command("seed_demo", participants=300, events=20, verbosity=0)
+    coordinator = CoordinatorFactory()
+    twice = ParticipantFactory()
+    own = RegistrationFactory(participant=twice, info_day=InfoDayFactory(library=coordinator.library))
+    RegistrationFactory(participant=twice, course=CourseFactory(), info_day=None)  # another library's course
+    assert list(person_registrations_for(coordinator, twice)) == [own]
+
+    users = [*User.objects.filter(role__in=[Role.COORDINATOR, Role.TRAINER]), StaffFactory(), FunderFactory()]
+    people = list(Participant.objects.filter(registrations__isnull=False).distinct()[:40]) + [twice]
+    for user in users:
+        for person in people:
+            expected = set(registrations_for(user).filter(participant=person).values_list("pk", flat=True))
+            assert set(person_registrations_for(user, person).values_list("pk", flat=True)) == expected, (
+                user.username, person.pk)
