@@ -128,8 +128,9 @@ def register_overview(request):
     sessions = sessions_for(request.user)
     info_days = info_days_for(request.user) if not user_has_role(request.user, (Role.TRAINER,)) else None
     if only_missing:
-        session_qs = selectors.sessions_missing_register(sessions)
-        info_day_qs = selectors.info_days_missing_register(info_days) if info_days is not None else None
+        session_qs = selectors.annotate_session_registers(selectors.sessions_missing_register(sessions))
+        info_day_qs = (selectors.annotate_info_day_registers(selectors.info_days_missing_register(info_days))
+                       if info_days is not None else None)
     else:
         session_qs = selectors.annotate_session_registers(sessions)
         info_day_qs = selectors.annotate_info_day_registers(info_days) if info_days is not None else None
