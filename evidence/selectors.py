@@ -4,6 +4,7 @@ the evidence state of every event (sheet generated, signed on the tablet, scan u
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,7 +204,7 @@ def evidence_states(*, info_days, sessions, now=None) -> list[EventEvidence]:
         cancelled = day.status == EventStatus.CANCELLED
         rows[("info_day", day.pk)] = EventEvidence(
             kind="info_day", event=day, library=day.library, region=day.region, starts_at=starts, ends_at=ends,
-            cancelled=cancelled, held=_held(cancelled=cancelled, ends_at=ends, status=day.status, now=now),
+            cancelled=cancelled, held=_held(cancelled=cancelled, ended=ends <= now, status=day.status),
         )
     for session in session_list:
         cancelled = session.course.status == EventStatus.CANCELLED
@@ -211,7 +212,7 @@ def evidence_states(*, info_days, sessions, now=None) -> list[EventEvidence]:
         rows[("session", session.pk)] = EventEvidence(
             kind="session", event=session, library=library, region=library.county.region,
             starts_at=session.starts_at, ends_at=session.ends_at, cancelled=cancelled,
-            held=_held(cancelled=cancelled, ends_at=session.ends_at, now=now),
+            held=_held(cancelled=cancelled, ended=session.ends_at <= now),
         )
     if not rows:
         return []
@@ -219,16 +220,20 @@ def evidence_states(*, info_days, sessions, now=None) -> list[EventEvidence]:
     return sorted(rows.values(), key=lambda r: (r.starts_at, r.kind, r.event.pk))
 
 
-def _held(*, cancelled, ends_at, now, status=None) -> bool:
+def _held(*, cancelled, ended, status=None) -> bool:
     """Not cancelled and over (an info day marked held counts as held whatever the clock says)."""
-    return not cancelled and (ends_at <= now or status == EventStatus.HELD)
+    return not cancelled and (ended or status == EventStatus.HELD)
 
 
 def evidence_state_counts(*, info_days, sessions, now=None) -> dict:
     """``evidence_summary`` of ``evidence_states`` without building an object per register: the
-    dashboards' cards read only the counts, and the sessions of a national programme are
-    thousands of rows (each with its course, site, library, county and region). The same rows,
-    the same ``EventEvidence.state`` and the same proof queries (``_add_proof``)."""
+    dashboards' cards read only the counts.
+
+    The info days (a handful per programme) go register by register, as ``evidence_states``. The
+    sessions (≈ 800 for a national programme) come back from one statement grouped by what the
+    state depends on (``_session_proof_groups``: cancelled, ended, present, signed, the lead's
+    signature, a scan), ≈ 20 groups; ``EventEvidence.state``, the one rule, decides each group.
+    Row by row they were three statements and ≈ 8 ms of Python per dashboard."""
 
     now = now or timezone.now()
     rows: dict[tuple[str, int], EventEvidence] = {}
@@ -239,20 +244,74 @@ def evidence_state_counts(*, info_days, sessions, now=None) -> dict:
         libraries.add(day.library_id)
         rows[("info_day", day.pk)] = EventEvidence(
             kind="info_day", event=None, library=None, region=None, starts_at=None, ends_at=ends,
-            cancelled=cancelled, held=_held(cancelled=cancelled, ends_at=ends, status=day.status, now=now),
-        )
-    for pk, ends_at, course_status, library_id in sessions.order_by().values_list(
-        "pk", "ends_at", "course__status", "course__site__library_id"
-    ):
-        cancelled = course_status == EventStatus.CANCELLED
-        libraries.add(library_id)
-        rows[("session", pk)] = EventEvidence(
-            kind="session", event=None, library=None, region=None, starts_at=None, ends_at=ends_at,
-            cancelled=cancelled, held=_held(cancelled=cancelled, ends_at=ends_at, now=now),
+            cancelled=cancelled, held=_held(cancelled=cancelled, ended=ends <= now, status=day.status),
         )
     if rows:
-        _add_proof(rows, info_days=info_days, sessions=sessions, libraries=libraries)
-    return evidence_summary(rows.values())
+        _add_proof(rows, info_days=info_days, sessions=None, libraries=libraries)
+    summary = evidence_summary(rows.values())
+    for cancelled, ended, present, signed, lead_signed, scanned, n in _session_proof_groups(sessions, now):
+        cancelled, lead_signed, scanned = bool(cancelled), bool(lead_signed), bool(scanned)
+        group = EventEvidence(
+            kind="session", event=None, library=None, region=None, starts_at=None, ends_at=None,
+            cancelled=cancelled, held=_held(cancelled=cancelled, ended=bool(ended)),
+            present=present, signed=signed, lead_signed=lead_signed, scan_uploaded=scanned,
+        )
+        summary[group.state] += n
+    return summary
+
+
+def _session_proof_groups(sessions, now):
+    """``(cancelled, ended, present, signed, lead_signed, scan_uploaded, sessions)`` of the
+    ``sessions`` (a scoped queryset), grouped: the inputs of ``EventEvidence.state`` that
+    ``_add_proof`` fills row by row, counted by the database. Present and signed are the register's
+    rows present or late and their tablet signatures; a scan is one uploaded against a done
+    attendance sheet of the session (its ``parameters["session"]``)."""
+    from django.db import connections
+    from django.db.models import BigIntegerField
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast
+
+    from reports.models import GeneratedReport, ReportKind, ReportStatus
+
+    scoped = sessions.order_by().values("pk")
+    scanned = (
+        GeneratedReport.objects.filter(kind=ReportKind.ATTENDANCE, status=ReportStatus.DONE, scan__isnull=False)
+        .annotate(session_key=Cast(KT("parameters__session"), BigIntegerField()))
+        .order_by().values("session_key")
+    )
+    try:
+        scoped_sql, scoped_params = scoped.query.sql_with_params()
+    except EmptyResultSet:  # a user who sees no sessions
+        return []
+    scanned_sql, scanned_params = scanned.query.sql_with_params()
+    connection = connections[sessions.db]
+    table = connection.ops.quote_name
+    session, course = table(Session._meta.db_table), table(Session._meta.get_field("course").related_model._meta.db_table)
+    attendance, signature = table(Attendance._meta.db_table), table(AttendanceSignature._meta.db_table)
+    register = table(RegisterSignature._meta.db_table)
+    status_marks = ", ".join(["%s"] * len(SIGNABLE))
+    # The scope written out in each place, not a CTE: behind a CTE PostgreSQL guessed 200 sessions
+    # and hashed all 100,000 attendance rows (18 ms) instead of reading the 800 sessions' by index.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT CASE WHEN co.status = %s THEN 1 ELSE 0 END, CASE WHEN s.ends_at <= %s THEN 1 ELSE 0 END,"
+            " COALESCE(p.present, 0), COALESCE(p.signed, 0),"
+            " CASE WHEN lead.session_id IS NULL THEN 0 ELSE 1 END, CASE WHEN scan.session_key IS NULL THEN 0 ELSE 1 END,"
+            " COUNT(*)"
+            f" FROM {session} s JOIN {course} co ON co.id = s.course_id"
+            " LEFT JOIN (SELECT a.session_id, COUNT(*) AS present, COUNT(sig.id) AS signed"
+            f"  FROM {attendance} a LEFT JOIN {signature} sig ON sig.attendance_id = a.id"
+            f"  WHERE a.status IN ({status_marks}) AND a.session_id IN ({scoped_sql})"
+            "  GROUP BY a.session_id) p ON p.session_id = s.id"
+            f" LEFT JOIN (SELECT DISTINCT session_id FROM {register}"
+            f"  WHERE role = %s AND session_id IN ({scoped_sql})) lead ON lead.session_id = s.id"
+            f" LEFT JOIN (SELECT DISTINCT session_key FROM ({scanned_sql}) sheets) scan ON scan.session_key = s.id"
+            f" WHERE s.id IN ({scoped_sql})"
+            " GROUP BY 1, 2, 3, 4, 5, 6",
+            (EventStatus.CANCELLED, connection.ops.adapt_datetimefield_value(now), *SIGNABLE, *scoped_params, SignerRole.LEAD, *scoped_params,
+             *scanned_params, *scoped_params),
+        )
+        return cursor.fetchall()
 
 
 def _add_proof(rows: dict, *, info_days, sessions, libraries) -> None:
@@ -266,7 +325,7 @@ def _add_proof(rows: dict, *, info_days, sessions, libraries) -> None:
     # Subqueries, not lists of ids: Django prepares every element of a list one by one (≈ 10 ms
     # for a national programme's 800 sessions, twice), PostgreSQL plans both the same.
     day_ids = info_days.order_by().values("pk")
-    session_ids = sessions.order_by().values("pk")
+    session_ids = sessions.order_by().values("pk") if sessions is not None else None
 
     # One statement, two branches (UNION ALL), each filtered by its own indexed column: sessions
     # by attendance.session_id (no join to registrations), info days by registration.info_day_id.
@@ -280,10 +339,9 @@ def _add_proof(rows: dict, *, info_days, sessions, libraries) -> None:
         )
 
     no_info_day = Value(None, output_field=BigIntegerField())
-    present = _present(no_info_day, session_id__in=session_ids).union(
-        _present(F("registration__info_day_id"), session__isnull=True, registration__info_day_id__in=day_ids),
-        all=True,
-    )
+    present = _present(F("registration__info_day_id"), session__isnull=True, registration__info_day_id__in=day_ids)
+    if session_ids is not None:
+        present = _present(no_info_day, session_id__in=session_ids).union(present, all=True)
     for row in present:
         key = ("session", row["session_id"]) if row["session_id"] else ("info_day", row["info_day"])
         if key in rows:
@@ -291,9 +349,10 @@ def _add_proof(rows: dict, *, info_days, sessions, libraries) -> None:
 
     # Two indexed branches as well (an OR of session_id and info_day_id would scan the table).
     signatures = RegisterSignature.objects.order_by().values_list("session_id", "info_day_id", "role")
-    for session_id, info_day_id, role in signatures.filter(session_id__in=session_ids).union(
-        signatures.filter(info_day_id__in=day_ids), all=True
-    ):
+    own = signatures.filter(info_day_id__in=day_ids)
+    if session_ids is not None:
+        own = signatures.filter(session_id__in=session_ids).union(own, all=True)
+    for session_id, info_day_id, role in own:
         key = ("session", session_id) if session_id else ("info_day", info_day_id)
         if key in rows:
             if role == SignerRole.LEAD:

@@ -173,6 +173,22 @@ def test_the_dashboards_counts_are_the_summary_of_the_full_states():
                            collected_by=staff)
     SessionFactory(course=CourseFactory(status=EventStatus.CANCELLED), number=1,
                    starts_at=now - datetime.timedelta(days=9), ends_at=now - datetime.timedelta(days=9, hours=-4))
+    # A held session proven by a scan of its sheet, and one signed by one of its two present people
+    # and the lead: complete and missing (the sessions are counted grouped, the info days one by one).
+    other = CourseFactory(site__library=library)
+    scanned = SessionFactory(course=other, number=1, starts_at=now - datetime.timedelta(days=4),
+                             ends_at=now - datetime.timedelta(days=4) + datetime.timedelta(hours=4))
+    half = SessionFactory(course=other, number=2, starts_at=now - datetime.timedelta(days=3),
+                          ends_at=now - datetime.timedelta(days=3) + datetime.timedelta(hours=4))
+    two = register_people(names=ACCENTED[6:8], info_day=None, course=other)
+    AttendanceFactory(registration=two[0], session=scanned)
+    services.sign_attendance(attendance=AttendanceFactory(registration=two[0], session=half), strokes=STROKE,
+                             collected_by=staff)
+    AttendanceFactory(registration=two[1], session=half)
+    services.sign_register(event=half, role=SignerRole.LEAD, signer_name="Oktató Olga", strokes=STROKE,
+                           collected_by=staff)
+    session_sheet = archive.request_report(kind=ReportKind.ATTENDANCE, parameters={"session": scanned.pk})
+    scans.upload_scan(report=session_sheet, uploaded=SimpleUploadedFile("ív2.png", _png()), user=staff)
 
     for user in (staff, CoordinatorFactory(library=library), FunderFactory()):
         info_days, sessions = info_days_for(user), sessions_for(user)
@@ -182,7 +198,7 @@ def test_the_dashboards_counts_are_the_summary_of_the_full_states():
         assert counts == full
         assert len(queries) <= 5
     assert evidence_state_counts(info_days=info_days_for(staff), sessions=sessions_for(staff), now=now) == {
-        ProofState.COMPLETE: 3, ProofState.MISSING: 1, ProofState.NOT_DUE: 2, ProofState.CANCELLED: 2,
+        ProofState.COMPLETE: 4, ProofState.MISSING: 2, ProofState.NOT_DUE: 2, ProofState.CANCELLED: 2,
     }
 
 
