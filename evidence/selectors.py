@@ -232,7 +232,7 @@ def evidence_state_counts(*, info_days, sessions, now=None) -> dict:
     The info days (a handful per programme) go register by register, as ``evidence_states``. The
     sessions (≈ 800 for a national programme) come back from one statement grouped by what the
     state depends on (``_session_proof_groups``: cancelled, ended, present, signed, the lead's
-    signature, a scan), ≈ 20 groups; ``EventEvidence.state``, the one rule, decides each group.
+    signature, a scan), ≈ 10 groups; ``EventEvidence.state``, the one rule, decides each group.
     Row by row they were three statements and ≈ 8 ms of Python per dashboard."""
 
     now = now or timezone.now()
@@ -286,7 +286,8 @@ def _session_proof_groups(sessions, now):
     scanned_sql, scanned_params = scanned.query.sql_with_params()
     connection = connections[sessions.db]
     table = connection.ops.quote_name
-    session, course = table(Session._meta.db_table), table(Session._meta.get_field("course").related_model._meta.db_table)
+    session = table(Session._meta.db_table)
+    course = table(Session._meta.get_field("course").related_model._meta.db_table)
     attendance, signature = table(Attendance._meta.db_table), table(AttendanceSignature._meta.db_table)
     register = table(RegisterSignature._meta.db_table)
     status_marks = ", ".join(["%s"] * len(SIGNABLE))
@@ -308,8 +309,8 @@ def _session_proof_groups(sessions, now):
             f" LEFT JOIN (SELECT DISTINCT session_key FROM ({scanned_sql}) sheets) scan ON scan.session_key = s.id"
             f" WHERE s.id IN ({scoped_sql})"
             " GROUP BY 1, 2, 3, 4, 5, 6",
-            (EventStatus.CANCELLED, connection.ops.adapt_datetimefield_value(now), *SIGNABLE, *scoped_params, SignerRole.LEAD, *scoped_params,
-             *scanned_params, *scoped_params),
+            (EventStatus.CANCELLED, connection.ops.adapt_datetimefield_value(now), *SIGNABLE, *scoped_params,
+             SignerRole.LEAD, *scoped_params, *scanned_params, *scoped_params),
         )
         return cursor.fetchall()
 
