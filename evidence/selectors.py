@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import EventStatus
-from trainings.models import Attendance, Session
+from trainings.models import Attendance, Course, Session
 
 from .models import AttendanceSignature, RegisterSignature, SignerRole
 from .services import SIGNABLE, event_filter
@@ -286,8 +286,7 @@ def _session_proof_groups(sessions, now):
     scanned_sql, scanned_params = scanned.query.sql_with_params()
     connection = connections[sessions.db]
     table = connection.ops.quote_name
-    session = table(Session._meta.db_table)
-    course = table(Session._meta.get_field("course").related_model._meta.db_table)
+    session, course = table(Session._meta.db_table), table(Course._meta.db_table)
     attendance, signature = table(Attendance._meta.db_table), table(AttendanceSignature._meta.db_table)
     register = table(RegisterSignature._meta.db_table)
     status_marks = ", ".join(["%s"] * len(SIGNABLE))
