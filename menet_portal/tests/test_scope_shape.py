@@ -98,3 +98,28 @@ def test_a_persons_registrations_are_registrations_for_that_person_for_every_use
             expected = set(registrations_for(user).filter(participant=person).values_list("pk", flat=True))
             assert set(person_registrations_for(user, person).values_list("pk", flat=True)) == expected, (
                 user.username, person.pk)
+
+
+def test_sessions_are_the_sessions_of_the_users_courses_once_each():
+    """scope.sessions_for filters on its joins (no ``course IN (courses_for …)`` subquery): for
+    every coordinator, trainer (a course with two trainers included), staff, the funder and an
+    inactive user it is exactly the sessions of ``courses_for(user)``, each once."""
+    from menet_portal.scope import courses_for, sessions_for
+    from menet_portal.tests.factories import FunderFactory, SessionFactory, StaffFactory, TrainerFactory
+    from trainings.models import Session
+
+    call_command("seed_demo", participants=100, events=20, verbosity=0)
+    shared = CourseFactory()
+    SessionFactory(course=shared)
+    first, second = TrainerFactory(), TrainerFactory()
+    shared.trainers.add(first, second)
+    inactive = CoordinatorFactory(is_active=False)
+    users = [*User.objects.filter(role__in=[Role.COORDINATOR, Role.TRAINER]), StaffFactory(), FunderFactory(), inactive]
+    seen = 0
+    for user in users:
+        expected = set(Session.objects.filter(course__in=courses_for(user).values("pk")).values_list("pk", flat=True))
+        got = list(sessions_for(user).values_list("pk", flat=True))
+        assert len(got) == len(set(got)) and set(got) == expected, user.username
+        seen += bool(got)
+    assert seen > 3 and not sessions_for(inactive).exists()
+    assert sessions_for(first).filter(course=shared).count() == shared.sessions.count()
