@@ -37,36 +37,35 @@ def signable_attendances(event):
     return qs.filter(session__isnull=True, registration__info_day=event)
 
 
+@dataclass
+class PanelRow:
+    """One present participant on the register page's signature panel."""
+
+    name: str
+    signature: object
+    sign_url: str
+
+
 def register_panel(event):
     """What the register page shows about signatures: per present participant signed or a link
     to sign, n of m, and the lead's and the coordinator's signature of the register."""
-    from dataclasses import dataclass
-
     from django.urls import reverse
 
-    from .models import SignerRole
+    from menet_portal.db import hungarian_name_order
 
     kind = "foglalkozas" if isinstance(event, Session) else "informacios-nap"
-
-    @dataclass
-    class Row:
-        name: str
-        signature: object
-        sign_url: str
-
-    rows = []
+    # One reverse for every row: the link differs only in the registration's id.
+    marker = "987654321"
+    before, _marker, after = reverse("evidence:sign_participant", args=[kind, event.pk, marker]).rpartition(marker)
     # Each present row with its own signature (the reverse one-to-one) in the same query: one
     # attendance per registration per register, so this is attendance_signatures' entry for it.
     present = signable_attendances(event).select_related("registration__participant", "signature__collected_by")
-    from menet_portal.db import hungarian_name_order
-
-    for attendance in present.order_by(*hungarian_name_order("registration__participant__")):
-        reg = attendance.registration
-        rows.append(Row(
-            name=reg.participant.full_name,
-            signature=getattr(attendance, "signature", None),
-            sign_url=reverse("evidence:sign_participant", args=[kind, event.pk, reg.pk]),
-        ))
+    rows = [
+        PanelRow(name=attendance.registration.participant.full_name,
+                 signature=getattr(attendance, "signature", None),
+                 sign_url=f"{before}{attendance.registration_id}{after}")
+        for attendance in present.order_by(*hungarian_name_order("registration__participant__"))
+    ]
     own = register_signatures(event)
     register = [
         {"role": role, "label": SignerRole(role).label, "signature": own.get(role),

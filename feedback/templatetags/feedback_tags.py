@@ -20,8 +20,8 @@ def questionnaire_panel(context, event):
     if not user_has_role(user, (Role.STAFF, Role.COORDINATOR)):
         return {"show": False}
     if isinstance(event, Session):
-        last = event.course.sessions.order_by("-starts_at", "-number").first()
-        if last is None or last.pk != event.pk:
+        last = event.course.sessions.order_by("-starts_at", "-number").values_list("pk", flat=True).first()
+        if last != event.pk:
             return {"show": False}
         target, kind = event.course, COURSE
     else:
