@@ -130,3 +130,31 @@ def test_the_evidence_panel_reads_each_rows_signature_with_the_row():
     assert (panel["present"], panel["signed"]) == (3, 2)
     assert panel["rows"][0].signature.collected_by == staff
     assert len(queries) == 2  # present rows with their signatures, the register's own signatures
+
+
+@pytest.mark.parametrize("kind", ["info_day", "session"])
+def test_register_rows_carry_this_registers_attendance_only_in_one_query(kind):
+    """register_rows: each confirmed person once, with this register's attendance (and who
+    recorded it) or none; another session's row or another info day's never stands in."""
+    from menet_portal.tests.factories import AttendanceFactory, StaffFactory
+
+    recorder = StaffFactory()
+    if kind == "info_day":
+        event = past_info_day(status=EventStatus.HELD)
+        marked, unmarked = RegistrationFactory(info_day=event), RegistrationFactory(info_day=event)
+        AttendanceFactory(registration=marked, session=None, status=AttendanceStatus.LATE, recorded_by=recorder)
+    else:
+        event = past_session()
+        other = past_session(course=event.course, number=2, days_ago=2)
+        marked, unmarked = trainee(event.course), trainee(event.course)
+        AttendanceFactory(registration=marked, session=event, status=AttendanceStatus.LATE, recorded_by=recorder)
+        AttendanceFactory(registration=unmarked, session=other, status=AttendanceStatus.PRESENT)
+    RegistrationFactory(status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now(), **(
+        {"info_day": event} if kind == "info_day" else {"info_day": None, "course": event.course}))
+    with CaptureQueriesContext(connection) as queries:
+        rows = {r.pk: r for r in selectors.register_rows(event)}
+        recorded = [(a.status, a.recorded_by.username) for r in rows.values() for a in r.current_attendance]
+    assert len(queries) == 1
+    assert set(rows) == {marked.pk, unmarked.pk}
+    assert rows[unmarked.pk].current_attendance == []
+    assert recorded == [(AttendanceStatus.LATE, recorder.username)]
