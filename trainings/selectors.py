@@ -99,19 +99,39 @@ def register_rows(event):
     status: ``current_attendance`` is ``[attendance]`` or ``[]``. The register's attendance (one
     per registration and register: ``attendance_once_per_session`` / ``_per_info_day``) comes in
     the same query, a LEFT JOIN filtered to the register, instead of a second query."""
+    return register_people(event, with_waiting=False)[0]
+
+
+def register_people(event, *, with_waiting: bool):
+    """``(register_rows(event), register_waiting_list(event) or [])`` from one statement: the
+    confirmed and, ``with_waiting``, the waitlisted registrations of the register's event are
+    read together and split here, the waiting ones put in queue order
+    (``participants.services.QUEUE_ORDER``: arrival, then id) with their ``queue_position``."""
+    from participants.services import QUEUE_ORDER
+
     from .services import confirmed_registrations
 
+    statuses = [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED] if with_waiting else None
+    people = confirmed_registrations(event, statuses=statuses)
     session_q = Q(attendances__session_id=event.pk) if isinstance(event, Session) else Q(attendances__session__isnull=True)
-    rows = list(
-        confirmed_registrations(event)
+    found = list(
+        people
         .annotate(current=FilteredRelation("attendances", condition=session_q))
         .select_related("participant", "participant__organisation", "current", "current__recorded_by")
         .order_by(*hungarian_name_order("participant__"))
     )
-    for registration in rows:
+    rows, waiting = [], []
+    for registration in found:
+        if registration.status == RegistrationStatus.WAITLISTED:
+            waiting.append(registration)
+            continue
         attendance = getattr(registration, "current", None)  # not set when the join found none
         registration.current_attendance = [attendance] if attendance is not None else []
-    return rows
+        rows.append(registration)
+    waiting.sort(key=lambda r: tuple(getattr(r, field) for field in QUEUE_ORDER))
+    for position, registration in enumerate(waiting, start=1):
+        registration.queue_position = position
+    return rows, waiting
 
 
 def register_waiting_list(event):

@@ -84,13 +84,14 @@ def _ensure_register_open(event):
         )
 
 
-def confirmed_registrations(event):
-    """The people a register lists: confirmed registrations of the session's course / the info day."""
+def confirmed_registrations(event, *, statuses=None):
+    """The people a register lists: confirmed registrations of the session's course / the info
+    day (``statuses``: those statuses instead, e.g. with the waiting list)."""
     if isinstance(event, Session):
         qs = Registration.objects.filter(course_id=event.course_id)
     else:
         qs = Registration.objects.filter(info_day=event)
-    return qs.filter(status=RegistrationStatus.CONFIRMED)
+    return qs.filter(status__in=statuses) if statuses else qs.filter(status=RegistrationStatus.CONFIRMED)
 
 
 # --- Attendance register ------------------------------------------------------------------

@@ -176,7 +176,7 @@ def _register_page(request, event, *, template_context, walk_in_form=None, walk_
         response, waiting_error = _confirm_waiting(request, event)
         if response is not None:
             return response
-    rows = selectors.register_rows(event)
+    rows, waiting = selectors.register_people(event, with_waiting=open_now)
     form = RegisterForm(request.POST if request.method == "POST" and "save_register" in request.POST else None, rows=rows)
     register_error = ""
     if form.is_bound:
@@ -205,7 +205,7 @@ def _register_page(request, event, *, template_context, walk_in_form=None, walk_
         "register_error": register_error,
         "walk_in_error": walk_in_error,
         "waiting_error": waiting_error,
-        "waiting": selectors.register_waiting_list(event) if open_now else [],
+        "waiting": waiting,
         "evidence": register_panel(event) if open_now else None,  # signatures collected on the tablet
     })
 

@@ -46,6 +46,13 @@ def test_waiting_list_positions_are_the_queue_positions(kind):
         shown = [(r.pk, r.queue_position) for r in selectors.register_waiting_list(event)]
     assert shown == expected == [(r.pk, i) for i, r in enumerate(sorted(rows, key=lambda r: (r.created_at, r.pk)), 1)]
     assert len(queries) == 1 and "COUNT(" not in queries[0]["sql"]  # no correlated count per row
+    # The register page reads both lists in one statement: the same people, the same positions.
+    with CaptureQueriesContext(connection) as queries:
+        listed, waiting = selectors.register_people(event, with_waiting=True)
+    assert len(queries) == 1
+    assert [(r.pk, r.queue_position) for r in waiting] == expected
+    assert [r.pk for r in listed] == [r.pk for r in selectors.register_rows(event)] != []
+    assert selectors.register_people(event, with_waiting=False)[1] == []
 
 
 def _register_queries(client, url):
