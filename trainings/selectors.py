@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from events.models import EventStatus
 from menet_portal.db import hungarian_name_order
-from participants.models import Registration, RegistrationStatus
+from participants.models import Participant, Registration, RegistrationStatus
 
 from .completion import annotate_completion, annotate_info_day_attendance
 from .models import Attendance, AttendanceStatus, LearningModule, Lesson, LessonProgress, MaterialLink, Session
@@ -149,14 +149,15 @@ def register_waiting_list(event):
     return rows
 
 
-def register_history(event, limit=100):
-    """Every saved version of this register's rows, newest first, with who changed it."""
-    qs = Attendance.history.select_related("history_user", "registration__participant").only(
+def register_history(event, limit=100, *, known=()):
+    """Every saved version of this register's rows, newest first, with who changed it and whose
+    row it is (``person_name``). ``known``: registrations already read with their participant
+    (the register's rows): their names are taken from there, the rest (someone no longer on
+    the register) read in one more query, only when there is such a row."""
+    qs = Attendance.history.select_related("history_user").only(
         # what the register's "Változások" table shows: when, who, whose row, which status
         "history_id", "history_date", "status", "registration_id", "session_id", "history_user_id",
         "history_user__first_name", "history_user__last_name", "history_user__username",
-        "registration__participant_id", "registration__participant__family_name",
-        "registration__participant__given_name",
     )
     if isinstance(event, Session):
         qs = qs.filter(session_id=event.pk)
@@ -164,8 +165,16 @@ def register_history(event, limit=100):
         qs = qs.filter(session_id__isnull=True, registration__info_day_id=event.pk)
     labels = {value: str(label) for value, label in AttendanceStatus.choices}  # once, not per row
     rows = list(qs.order_by("-history_date", "-history_id")[:limit])
+    names = {r.pk: r.participant.full_name for r in known}
+    missing = {row.registration_id for row in rows} - names.keys()
+    if missing:
+        names.update(
+            (pk, Participant(family_name=family, given_name=given).full_name)
+            for pk, family, given in Registration.objects.filter(pk__in=missing)
+            .values_list("pk", "participant__family_name", "participant__given_name"))
     for row in rows:
         row.status_label = labels.get(row.status, row.status)
+        row.person_name = names.get(row.registration_id, "")
         # The "Mikor" and "Ki" cells once here, as the template's |date and |default filters wrote them.
         when = timezone.localtime(row.history_date)
         row.when_text = f"{date_format(when, 'DATETIME_FORMAT')}:{date_format(when, 's')}"

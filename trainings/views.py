@@ -199,7 +199,7 @@ def _register_page(request, event, *, template_context, walk_in_form=None, walk_
         "register_rows": form.table_rows([(value, str(label)) for value, label in AttendanceStatus.choices]),
         "open_now": open_now,
         "starts_at": services.event_starts_at(event),
-        "history": selectors.register_history(event),
+        "history": selectors.register_history(event, known=[*rows, *waiting]),
         "walk_in_form": walk_in_form,
         # Errors are shown beside the form they belong to (the page scrolls there: #anchor).
         "register_error": register_error,

@@ -165,3 +165,26 @@ def test_register_rows_carry_this_registers_attendance_only_in_one_query(kind):
     assert set(rows) == {marked.pk, unmarked.pk}
     assert rows[unmarked.pk].current_attendance == []
     assert recorded == [(AttendanceStatus.LATE, recorder.username)]
+
+
+def test_the_history_names_people_off_the_register_too():
+    """register_history takes the names of the register's people from ``known`` (no query for
+    them) and reads the others (a registration cancelled after its row was saved) in one query."""
+    from participants.models import Registration
+
+    session = past_session()
+    recorder = CoordinatorFactory(library=session.course.site.library)
+    stays = trainee(session.course, participant__family_name="Marad")
+    leaves = trainee(session.course, participant__family_name="Távozik")
+    services.record_attendance(event=session, statuses={stays.pk: AttendanceStatus.PRESENT,
+                                                        leaves.pk: AttendanceStatus.ABSENT}, recorded_by=recorder)
+    Registration.objects.filter(pk=leaves.pk).update(status=RegistrationStatus.CANCELLED, cancelled_at=timezone.now())
+    listed, waiting = selectors.register_people(session, with_waiting=True)
+    assert [r.pk for r in listed] == [stays.pk]
+    with CaptureQueriesContext(connection) as queries:
+        names = {r.registration_id: r.person_name for r in selectors.register_history(session, known=listed)}
+    assert names == {stays.pk: stays.participant.full_name, leaves.pk: leaves.participant.full_name}
+    assert len(queries) == 2  # the history, and the one name not on the register
+    with CaptureQueriesContext(connection) as queries:
+        selectors.register_history(session, known=[stays, leaves])
+    assert len(queries) == 1
