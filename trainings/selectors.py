@@ -113,7 +113,8 @@ def register_people(event, *, with_waiting: bool):
 
     statuses = [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED] if with_waiting else None
     people = confirmed_registrations(event, statuses=statuses)
-    session_q = Q(attendances__session_id=event.pk) if isinstance(event, Session) else Q(attendances__session__isnull=True)
+    session_q = (Q(attendances__session_id=event.pk) if isinstance(event, Session)
+                 else Q(attendances__session__isnull=True))
     found = list(
         people
         .annotate(current=FilteredRelation("attendances", condition=session_q))
