@@ -103,16 +103,17 @@ def register_rows(event):
 
 
 def register_people(event, *, with_waiting: bool):
-    """``(register_rows(event), register_waiting_list(event) or [])`` from one statement: the
-    confirmed and, ``with_waiting``, the waitlisted registrations of the register's event are
-    read together and split here, the waiting ones put in queue order
-    (``participants.services.QUEUE_ORDER``: arrival, then id) with their ``queue_position``."""
+    """``(rows, waiting)`` from one statement: ``rows`` as ``register_rows``; ``waiting`` (with
+    ``with_waiting``, else ``[]``) the whole waiting list of the register's event in queue order
+    (``participants.services.QUEUE_ORDER``: arrival, then id), each with its ``queue_position``
+    (1 first), the number ``with_queue_position`` counts, without its correlated count per row.
+    The confirmed and the waitlisted registrations are read together and split here."""
     from participants.services import QUEUE_ORDER
 
-    from .services import confirmed_registrations
+    from .services import register_event_registrations
 
-    statuses = [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED] if with_waiting else None
-    people = confirmed_registrations(event, statuses=statuses)
+    statuses = [RegistrationStatus.CONFIRMED, *([RegistrationStatus.WAITLISTED] if with_waiting else [])]
+    people = register_event_registrations(event).filter(status__in=statuses)
     session_q = (Q(attendances__session_id=event.pk) if isinstance(event, Session)
                  else Q(attendances__session__isnull=True))
     found = list(
@@ -133,21 +134,6 @@ def register_people(event, *, with_waiting: bool):
     for position, registration in enumerate(waiting, start=1):
         registration.queue_position = position
     return rows, waiting
-
-
-def register_waiting_list(event):
-    """The waiting list of an info day / a session's course, in queue order, with ``queue_position``.
-
-    This is the whole waiting list in ``participants.services.waiting_list`` order, so each
-    row's position is its place in the list (1 first): the same number ``with_queue_position``
-    counts, without its correlated subquery per row (2 ms of Python to build at every register page)."""
-    from participants.services import waiting_list
-
-    target = event.course if isinstance(event, Session) else event
-    rows = list(waiting_list(target).select_related("participant"))
-    for position, registration in enumerate(rows, start=1):
-        registration.queue_position = position
-    return rows
 
 
 def register_history(event, limit=100, *, known=()):

@@ -84,14 +84,16 @@ def _ensure_register_open(event):
         )
 
 
-def confirmed_registrations(event, *, statuses=None):
-    """The people a register lists: confirmed registrations of the session's course / the info
-    day (``statuses``: those statuses instead, e.g. with the waiting list)."""
+def register_event_registrations(event):
+    """Every registration of a register's event: the session's course / the info day."""
     if isinstance(event, Session):
-        qs = Registration.objects.filter(course_id=event.course_id)
-    else:
-        qs = Registration.objects.filter(info_day=event)
-    return qs.filter(status__in=statuses) if statuses else qs.filter(status=RegistrationStatus.CONFIRMED)
+        return Registration.objects.filter(course_id=event.course_id)
+    return Registration.objects.filter(info_day=event)
+
+
+def confirmed_registrations(event):
+    """The people a register lists: confirmed registrations of the session's course / the info day."""
+    return register_event_registrations(event).filter(status=RegistrationStatus.CONFIRMED)
 
 
 # --- Attendance register ------------------------------------------------------------------

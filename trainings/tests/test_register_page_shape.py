@@ -42,15 +42,12 @@ def test_waiting_list_positions_are_the_queue_positions(kind):
         rows = _waiting({"info_day": None, "course": target}, 7)
     RegistrationFactory(status=RegistrationStatus.WAITLISTED)  # another event's queue: not counted
     expected = [(r.pk, r.queue_position) for r in with_queue_position(waiting_list(target))]
-    with CaptureQueriesContext(connection) as queries:
-        shown = [(r.pk, r.queue_position) for r in selectors.register_waiting_list(event)]
-    assert shown == expected == [(r.pk, i) for i, r in enumerate(sorted(rows, key=lambda r: (r.created_at, r.pk)), 1)]
-    assert len(queries) == 1 and "COUNT(" not in queries[0]["sql"]  # no correlated count per row
-    # The register page reads both lists in one statement: the same people, the same positions.
+    # The register page reads the confirmed people and the waiting list in one statement.
     with CaptureQueriesContext(connection) as queries:
         listed, waiting = selectors.register_people(event, with_waiting=True)
-    assert len(queries) == 1
-    assert [(r.pk, r.queue_position) for r in waiting] == expected
+    shown = [(r.pk, r.queue_position) for r in waiting]
+    assert shown == expected == [(r.pk, i) for i, r in enumerate(sorted(rows, key=lambda r: (r.created_at, r.pk)), 1)]
+    assert len(queries) == 1 and "COUNT(" not in queries[0]["sql"]  # no correlated count per row
     assert [r.pk for r in listed] == [r.pk for r in selectors.register_rows(event)] != []
     assert selectors.register_people(event, with_waiting=False)[1] == []
 
