@@ -29,3 +29,34 @@ def test_a_favicon_is_served_from_static(client):
     assert 'rel="icon"' in page and "favicon.svg" in page
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+def _menu(content):
+    return content.split('aria-label="Fő navigáció"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_each_role_sees_its_whole_menu_in_order_with_its_home_active(login, staff, coordinator, trainer, funder):
+    import re
+
+    from menet_portal.models import Role
+    from menet_portal.navigation import MENUS
+
+    for user, role in ((staff, Role.STAFF), (coordinator, Role.COORDINATOR), (trainer, Role.TRAINER),
+                       (funder, Role.FUNDER)):
+        home = reverse(MENUS[role][0].name)
+        menu = _menu(login(user).get(home).content.decode())
+        links = re.findall(r'<li class="nav-item"><a class="nav-link( active)?" href="([^"]*)"', menu)
+        expected = [reverse(item.name) for item in MENUS[role]] + (["/admin/"] if role == Role.STAFF else [])
+        assert [href for _, href in links] == expected
+        assert [href for active, href in links if active] == [home]
+        assert 'Adminisztráció</a>' in menu if role == Role.STAFF else "Adminisztráció" not in menu
+
+
+def test_a_menu_item_whose_address_does_not_reverse_is_drawn_without_one(rf):
+    from menet_portal.navigation import menu_html
+
+    html = menu_html([("nincs:ilyen", "Próba <b>", ""), ("home", "Kezdőlap", "/")], "home", "/x/")
+    assert html == (
+        '<li class="nav-item"><a class="nav-link" href="">Próba &lt;b&gt;</a></li>\n'
+        '<li class="nav-item"><a class="nav-link active" href="/" aria-current="page">Kezdőlap</a></li>\n'
+    )
