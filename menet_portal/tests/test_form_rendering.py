@@ -18,10 +18,11 @@ DJANGO_SOURCES = {
     ATTRS: "{% for name, value in widget.attrs.items %}{% if value is not False %} {{ name }}{% if value is not True %}"
            "=\"{{ value|stringformat:'s' }}\"{% endif %}{% endif %}{% endfor %}",
     INPUT: '<input type="{{ widget.type }}" name="{{ widget.name }}"{% if widget.value != None %} '
-           "value=\"{{ widget.value|stringformat:'s' }}\"{% endif %}{% include \"django/forms/widgets/attrs.html\" %}>\n",
+           "value=\"{{ widget.value|stringformat:'s' }}\"{% endif %}"
+           '{% include "django/forms/widgets/attrs.html" %}>\n',
     SELECT: '<select name="{{ widget.name }}"{% include "django/forms/widgets/attrs.html" %}>{% for group_name, '
-            "group_choices, group_index in widget.optgroups %}{% if group_name %}\n  <optgroup label=\"{{ group_name }}\">"
-            "{% endif %}{% for option in group_choices %}\n  {% include option.template_name with widget=option %}"
+            "group_choices, group_index in widget.optgroups %}{% if group_name %}\n  "
+            '<optgroup label="{{ group_name }}">{% endif %}{% for option in group_choices %}\n  {% include option.template_name with widget=option %}"
             "{% endfor %}{% if group_name %}\n  </optgroup>{% endif %}{% endfor %}\n</select>\n",
     OPTION: "<option value=\"{{ widget.value|stringformat:'s' }}\"{% include \"django/forms/widgets/attrs.html\" %}>"
             "{{ widget.label }}</option>\n",
@@ -37,7 +38,9 @@ def test_the_templates_written_out_are_still_djangos():
 
 
 class EveryWidget(forms.Form):
-    text = forms.CharField(required=False, widget=forms.TextInput(attrs={"placeholder": 'Név "idézőjel" <b>', "data-x": 3}))
+    text = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"placeholder": 'Név "idézőjel" <b>', "data-x": 3}),
+    )
     email = forms.EmailField(required=False)
     number = forms.DecimalField(required=False, widget=forms.NumberInput(attrs={"step": Decimal("0.5")}))
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
