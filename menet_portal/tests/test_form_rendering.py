@@ -22,7 +22,8 @@ DJANGO_SOURCES = {
            '{% include "django/forms/widgets/attrs.html" %}>\n',
     SELECT: '<select name="{{ widget.name }}"{% include "django/forms/widgets/attrs.html" %}>{% for group_name, '
             "group_choices, group_index in widget.optgroups %}{% if group_name %}\n  "
-            '<optgroup label="{{ group_name }}">{% endif %}{% for option in group_choices %}\n  {% include option.template_name with widget=option %}"
+            '<optgroup label="{{ group_name }}">{% endif %}{% for option in group_choices %}\n  '
+            "{% include option.template_name with widget=option %}"
             "{% endfor %}{% if group_name %}\n  </optgroup>{% endif %}{% endfor %}\n</select>\n",
     OPTION: "<option value=\"{{ widget.value|stringformat:'s' }}\"{% include \"django/forms/widgets/attrs.html\" %}>"
             "{{ widget.label }}</option>\n",
