@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,23 +24,48 @@ from trainings.completion import annotate_completion
 from trainings.models import Session
 
 from . import archive
-from .document_forms import GenerateReportForm
+from .document_forms import DocumentEventFilter, GenerateReportForm
 from .models import ReportKind, ReportStatus
 
 GENERATORS = (Role.STAFF, Role.COORDINATOR)
 READERS = (Role.STAFF, Role.COORDINATOR, Role.FUNDER)
 
 
+# Each list of the documents page shows a page of events, with its own page number in the address
+# (``napok``, ``kepzesek``), so turning one does not turn the other.
+EVENTS_PER_PAGE = 25
+INFO_DAY_PAGE_PARAM, COURSE_PAGE_PARAM = "napok", "kepzesek"
+
+
 def _home_context(request):
     user = request.user
-    info_days = scope.info_days_for(user).order_by("date", "pk")
-    courses = scope.courses_for(user).prefetch_related(
-        Prefetch("sessions", queryset=Session.objects.order_by("number"))
-    ).order_by("site__library__settlement", "title")
     is_staff = user_has_role(user, (Role.STAFF,))
+    # The latest programme's events first (staff see every earlier wave too), each programme's in
+    # date order (info days) and by settlement and title (courses), as before.
+    info_days = scope.info_days_for(user).select_related("library", "region").order_by(
+        "-programme__start_date", "date", "pk"
+    )
+    courses = scope.courses_for(user).select_related("site__library").prefetch_related(
+        Prefetch("sessions", queryset=Session.objects.order_by("number"))
+    ).order_by("-site__programme__start_date", "site__library__settlement", "title", "pk")
+    query = request.GET if request.method == "GET" else {}
+    event_filter = DocumentEventFilter(query or None, staff=is_staff)
+    if event_filter.is_valid():
+        info_days, courses = event_filter.filter_info_days(info_days), event_filter.filter_courses(courses)
+    elif event_filter.is_bound:
+        messages.error(request, _("Hibás szűrési feltétel: javítsa a jelölt mezőt. A listák szűretlenek."))
+    info_day_page = Paginator(info_days, EVENTS_PER_PAGE).get_page(query.get(INFO_DAY_PAGE_PARAM))
+    course_page = Paginator(courses, EVENTS_PER_PAGE).get_page(query.get(COURSE_PAGE_PARAM))
+
+    def without(param):
+        kept = request.GET.copy() if request.method == "GET" else QueryDict(mutable=True)
+        kept.pop(param, None)
+        return kept.urlencode()
+
     return {
-        "info_days": info_days,
-        "courses": courses,
+        "event_filter": event_filter,
+        "info_days": info_day_page, "info_day_param": INFO_DAY_PAGE_PARAM, "info_day_query": without(INFO_DAY_PAGE_PARAM),
+        "courses": course_page, "course_param": COURSE_PAGE_PARAM, "course_query": without(COURSE_PAGE_PARAM),
         "programmes": Programme.objects.order_by("-start_date") if is_staff else Programme.objects.none(),
         "is_staff": is_staff,
         "recent": scope.generated_reports_for(user)[:10],
