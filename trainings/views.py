@@ -7,7 +7,7 @@ library or another trainer's course answers 404. Rules live in services.py.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,9 +26,9 @@ from menet_portal.scope import courses_for, info_days_for, sessions_for
 from . import selectors, services
 from .completion import completed_counts_by_course, course_completion_summary
 from .forms import QuizForm, RegisterForm, WalkInForm
-from participants.models import Registration
+from participants.models import Registration, RegistrationStatus
 
-from .models import AttendanceStatus, MaterialLink, Question, Session
+from .models import AttendanceStatus, Course, MaterialLink, Question, Session
 from .rendering import render_lesson_markdown
 
 DELIVERY_ROLES = (Role.STAFF, Role.COORDINATOR, Role.TRAINER)
@@ -73,24 +73,40 @@ def trainer_home(request):
 
 @role_required(Role.STAFF, Role.COORDINATOR)
 def course_list(request):
-    """Courses in the user's scope with fill, completions and missing registers."""
+    """Courses in the user's scope with fill, completions and missing registers.
+
+    A page of 50 courses; the fill, the completions and the missing registers are counted for that
+    page's courses only (for the 1,930 courses of a national programme that was 10 statements of
+    completions and a grouped join of every registration: ≈ 0.6 s), the missing total for all."""
     courses = courses_for(request.user)
-    completed = completed_counts_by_course(courses)
+    page = Paginator(
+        courses.select_related("site__library").order_by("site__library__settlement", "title", "pk"), 50,
+    ).get_page(request.GET.get("page"))
+    shown = Course.objects.filter(pk__in=[course.pk for course in page])
+    completed = completed_counts_by_course(shown)
     missing = dict(
-        selectors.sessions_missing_register(Session.objects.filter(course__in=courses.values("pk")))
+        selectors.sessions_missing_register(Session.objects.filter(course__in=shown))
         .order_by()
         .values_list("course_id")
         .annotate(n=Count("id"))
     )
-    page = Paginator(with_registration_counts(courses).order_by("site__library__settlement", "title"), 50).get_page(
-        request.GET.get("page")
-    )
+    # From the registrations of these courses (the places' index), not a join of every course row
+    # to all 135,000 registrations, which PostgreSQL hashed (28 ms).
+    fill = {row["course_id"]: row for row in (
+        Registration.objects.filter(course__in=shown, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED])
+        .order_by().values("course_id")
+        .annotate(confirmed=Count("id", filter=Q(status=RegistrationStatus.CONFIRMED)),
+                  waitlisted=Count("id", filter=Q(status=RegistrationStatus.WAITLISTED)))
+    )}
     for course in page:
+        course.confirmed_count = fill.get(course.pk, {}).get("confirmed", 0)
+        course.waitlisted_count = fill.get(course.pk, {}).get("waitlisted", 0)
         course.completed_count = completed.get(course.pk, 0)
         course.missing_count = missing.get(course.pk, 0)
+    missing_sessions = selectors.sessions_missing_register(Session.objects.filter(course__in=courses.values("pk")))
     missing_info_days = selectors.info_days_missing_register(info_days_for(request.user)).count()
     return render(request, "trainings/course_list.html", {
-        "page": page, "missing_total": sum(missing.values()) + missing_info_days,
+        "page": page, "missing_total": missing_sessions.count() + missing_info_days,
     })
 
 

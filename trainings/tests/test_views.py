@@ -265,3 +265,27 @@ def test_lesson_position_reads_as_natural_hungarian(client):
     page = client.get(reverse("trainings:material_lesson", args=[link.token, lesson.pk])).content.decode()
     assert "1. lecke (összesen 1)" in page
     assert "a(z)" not in page and "közül" not in page
+
+
+def test_the_course_list_counts_each_pages_courses_and_the_missing_total_of_all(login, staff, django_assert_max_num_queries):
+    from menet_portal.tests.factories import CourseFactory, LibraryFactory, TrainingSiteFactory
+    from participants.models import RegistrationStatus
+    from reports.tests.document_factories import attend_all, course_with_sessions
+
+    site = TrainingSiteFactory(library=LibraryFactory(settlement="Zalaegerszeg"))
+    last, sessions = course_with_sessions(site=site, title="Zárókurzus")  # sorts onto page 2
+    for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED):
+        registration = RegistrationFactory(course=last, info_day=None, status=status)
+    done = RegistrationFactory(course=last, info_day=None)
+    attend_all(done, sessions)
+    for _ in range(50):
+        CourseFactory(site=TrainingSiteFactory(library=LibraryFactory(settlement="Baja")))
+    client = login(staff)
+    first = client.get(reverse("trainings:course_list"))
+    assert last.pk not in [c.pk for c in first.context["page"]]
+    with django_assert_max_num_queries(14):
+        second = client.get(reverse("trainings:course_list"), {"page": 2})
+    row = next(c for c in second.context["page"] if c.pk == last.pk)
+    assert (row.confirmed_count, row.waitlisted_count, row.completed_count) == (3, 1, 1)
+    assert first.context["missing_total"] == second.context["missing_total"]
+    assert registration.status == RegistrationStatus.WAITLISTED
