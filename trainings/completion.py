@@ -11,7 +11,7 @@ Everything is computed in the database, so lists and dashboards stay one query a
 
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Value
+from django.db.models import BooleanField, Count, DecimalField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Value
 
 from .models import AttendanceStatus
 
@@ -101,16 +101,23 @@ def annotate_completion_outlook(registrations, programme, *, distinct=True):
 def annotate_info_day_attendance(info_days):
     """Annotate info days with ``registered_count`` (confirmed) and ``attended_count``
     (present or late in the register): indicators count who came, not only who registered."""
-    from participants.models import RegistrationStatus
+    from menet_portal.db import count_of
+    from participants.models import Registration, RegistrationStatus
 
+    from .models import Attendance
+
+    # Subqueries, computed only for the info days shown; an info day's attendance is one row per
+    # registration (attendance_once_per_info_day), so its rows count the people.
     return info_days.annotate(
-        registered_count=Count(
-            "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED), distinct=True
+        registered_count=count_of(
+            Registration.objects.filter(info_day_id=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
         ),
-        attended_count=Count(
-            "registrations",
-            filter=Q(registrations__attendances__session__isnull=True, registrations__attendances__status__in=ATTENDED),
-            distinct=True,
+        # From the info day's registrations to their attendance (its index by registration), not
+        # all info days' attendance rows hashed for each info day.
+        attended_count=count_of(
+            Registration.objects.filter(info_day_id=OuterRef("pk")).filter(Exists(
+                Attendance.objects.filter(registration_id=OuterRef("pk"), session__isnull=True, status__in=ATTENDED)
+            ))
         ),
     )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from events.models import EventStatus
-from menet_portal.db import hungarian_name_order
+from menet_portal.db import count_of, hungarian_name_order
 from participants.models import Participant, Registration, RegistrationStatus
 
 from .completion import annotate_completion, annotate_info_day_attendance
@@ -33,13 +33,12 @@ def _info_day_register_exists():
 
 
 def annotate_session_registers(sessions, now=None):
-    """Annotate sessions with ``has_register`` and ``confirmed_count`` (the register's size)."""
+    """Annotate sessions with ``has_register`` and ``confirmed_count`` (the register's size: the
+    course's confirmed registrations), each a subquery computed only for the rows shown."""
     return sessions.annotate(
         has_register=_session_register_exists(),
-        confirmed_count=Count(
-            "course__registrations",
-            filter=Q(course__registrations__status=RegistrationStatus.CONFIRMED),
-            distinct=True,
+        confirmed_count=count_of(
+            Registration.objects.filter(course_id=OuterRef("course_id"), status=RegistrationStatus.CONFIRMED)
         ),
     )
 

@@ -289,3 +289,28 @@ def test_the_course_list_counts_each_pages_courses_and_the_missing_total_of_all(
     assert (row.confirmed_count, row.waitlisted_count, row.completed_count) == (3, 1, 1)
     assert first.context["missing_total"] == second.context["missing_total"]
     assert registration.status == RegistrationStatus.WAITLISTED
+
+
+def test_the_register_overview_counts_each_register_from_its_own_rows(login, staff, django_assert_max_num_queries):
+    from participants.models import RegistrationStatus
+    from reports.tests.document_factories import course_with_sessions
+
+    info_day = past_info_day()
+    came, late, absent = (RegistrationFactory(info_day=info_day) for _ in range(3))
+    RegistrationFactory(info_day=info_day, status=RegistrationStatus.WAITLISTED)
+    services.record_attendance(event=info_day, statuses={came.pk: "present", late.pk: "late", absent.pk: "absent"},
+                               recorded_by=staff)
+    other_day = past_info_day()
+    RegistrationFactory(info_day=other_day)
+    course, sessions = course_with_sessions()
+    for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.CONFIRMED, RegistrationStatus.CANCELLED):
+        RegistrationFactory(course=course, info_day=None, status=status,
+                            cancelled_at=timezone.now() if status == RegistrationStatus.CANCELLED else None)
+    client = login(staff)
+    client.get(reverse("trainings:register_overview"))
+    with django_assert_max_num_queries(8):
+        overview = client.get(reverse("trainings:register_overview"))
+    days = {d.pk: (d.registered_count, d.attended_count) for d in overview.context["info_days"]}
+    assert days[info_day.pk] == (3, 2) and days[other_day.pk] == (1, 0)
+    shown = {s.pk: s.confirmed_count for s in overview.context["session_page"].object_list}
+    assert {shown[s.pk] for s in sessions} == {2}
