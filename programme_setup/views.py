@@ -2,15 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from events.forms import EventListFilter
 from events.models import InfoDay
 from events.services import save_info_day
 from events.tables import KIND_SLUGS
+from menet_portal.db import count_of
 from menet_portal.models import Role, User
+from menet_portal.paging import list_page
 from menet_portal.permissions import role_required
 from menet_portal.scope import courses_for, info_days_for
 from menet_portal.services import save_account
@@ -29,17 +32,40 @@ def _add_errors(form, error: ValidationError):
         form.add_error(field if field in form.fields else None, messages_)
 
 
+# Each list of the set-up page shows this many rows per page.
+SETUP_PER_PAGE = 25
+
+
 @staff_only
 def home(request):
-    """Everything staff set up, each with its edit link."""
-    info_days = info_days_for(request.user).order_by("region__position")
-    sites = TrainingSite.objects.select_related("library", "programme").annotate(n_courses=Count("courses"))
-    courses = courses_for(request.user).annotate(n_sessions=Count("sessions")).prefetch_related("trainers")
+    """Everything staff set up, each with its edit link: a page of each list (its own page number
+    in the address), the events and sites filtered by programme and a search, the latest
+    programme first (at national scale the unpaged page was 4,000 rows, 614 KB, 1.3 s)."""
+    info_days = info_days_for(request.user).select_related("region", "library").order_by(
+        "-programme__start_date", "region__position", "pk")
+    sites = TrainingSite.objects.select_related("library", "programme").annotate(
+        n_courses=count_of(Course.objects.filter(site_id=OuterRef("pk")))).order_by(
+        "-programme__start_date", "library__settlement", "library__name", "pk")
+    courses = courses_for(request.user).select_related("site__library").annotate(
+        n_sessions=count_of(Session.objects.filter(course_id=OuterRef("pk")))).prefetch_related("trainers").order_by(
+        "-site__programme__start_date", "site__library__settlement", "title", "pk")
     accounts = User.objects.filter(role__in=[Role.COORDINATOR, Role.TRAINER]).select_related("library").order_by(
-        "role", "last_name", "first_name")
+        "role", "last_name", "first_name", "pk")
+    event_filter = EventListFilter(request.GET or None, staff=True)
+    if event_filter.is_valid():
+        info_days = event_filter.filter_info_days(info_days)
+        sites = event_filter.filter_sites(sites)
+        courses = event_filter.filter_courses(courses)
+    elif event_filter.is_bound:
+        messages.error(request, _("Hibás szűrési feltétel: javítsa a jelölt mezőt. A listák szűretlenek."))
     return render(request, "programme_setup/home.html", {
-        "info_days": info_days, "sites": sites, "courses": courses, "accounts": accounts,
+        "event_filter": event_filter,
+        "info_days": list_page(request, info_days, param="napok", anchor="h-info-days", per_page=SETUP_PER_PAGE),
+        "sites": list_page(request, sites, param="helyszinek", anchor="h-sites", per_page=SETUP_PER_PAGE),
+        "courses": list_page(request, courses, param="kepzesek", anchor="h-courses", per_page=SETUP_PER_PAGE),
+        "accounts": list_page(request, accounts, param="fiokok", anchor="h-accounts", per_page=SETUP_PER_PAGE),
     })
+
 
 
 # --- info days -----------------------------------------------------------------------------------

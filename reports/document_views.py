@@ -8,23 +8,25 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.forms import EventListFilter
 from events.models import Programme
 from menet_portal import scope
 from menet_portal.db import hungarian_name_order
 from menet_portal.models import Role
+from menet_portal.paging import list_page
 from menet_portal.permissions import role_required, user_has_role
 from participants.models import Registration, RegistrationStatus
 from trainings.completion import annotate_completion
 from trainings.models import Session
 
 from . import archive
-from .document_forms import DocumentEventFilter, GenerateReportForm
+from .document_forms import GenerateReportForm
 from .models import ReportKind, ReportStatus
 
 GENERATORS = (Role.STAFF, Role.COORDINATOR)
@@ -49,23 +51,18 @@ def _home_context(request):
         Prefetch("sessions", queryset=Session.objects.order_by("number"))
     ).order_by("-site__programme__start_date", "site__library__settlement", "title", "pk")
     query = request.GET if request.method == "GET" else {}
-    event_filter = DocumentEventFilter(query or None, staff=is_staff)
+    event_filter = EventListFilter(query or None, staff=is_staff)
     if event_filter.is_valid():
         info_days, courses = event_filter.filter_info_days(info_days), event_filter.filter_courses(courses)
     elif event_filter.is_bound:
         messages.error(request, _("Hibás szűrési feltétel: javítsa a jelölt mezőt. A listák szűretlenek."))
-    info_day_page = Paginator(info_days, EVENTS_PER_PAGE).get_page(query.get(INFO_DAY_PAGE_PARAM))
-    course_page = Paginator(courses, EVENTS_PER_PAGE).get_page(query.get(COURSE_PAGE_PARAM))
-
-    def without(param):
-        kept = request.GET.copy() if request.method == "GET" else QueryDict(mutable=True)
-        kept.pop(param, None)
-        return kept.urlencode()
-
+    info_day_list = list_page(request, info_days, param=INFO_DAY_PAGE_PARAM, anchor="info-days-title",
+                              per_page=EVENTS_PER_PAGE)
+    course_list = list_page(request, courses, param=COURSE_PAGE_PARAM, anchor="courses-title", per_page=EVENTS_PER_PAGE)
     return {
         "event_filter": event_filter,
-        "info_days": info_day_page, "info_day_param": INFO_DAY_PAGE_PARAM, "info_day_query": without(INFO_DAY_PAGE_PARAM),
-        "courses": course_page, "course_param": COURSE_PAGE_PARAM, "course_query": without(COURSE_PAGE_PARAM),
+        "info_days": info_day_list.page, "info_day_list": info_day_list,
+        "courses": course_list.page, "course_list": course_list,
         "programmes": Programme.objects.order_by("-start_date") if is_staff else Programme.objects.none(),
         "is_staff": is_staff,
         "recent": scope.generated_reports_for(user)[:10],
