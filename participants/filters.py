@@ -86,18 +86,11 @@ def name_search(queryset, prefix, value):
     return queryset.filter(condition)
 
 
-class _BaseFilter(django_filters.FilterSet):
-    info_day = django_filters.ModelChoiceFilter(
-        label=_("Információs nap"), queryset=_info_days, method="filter_event"
-    )
-    course = django_filters.ModelChoiceFilter(label=_("Képzés"), queryset=_courses, method="filter_event")
-    status = django_filters.ChoiceFilter(label=_("Állapot"), choices=RegistrationStatus.choices, method="filter_event")
-    event_q = django_filters.CharFilter(label=_("Esemény keresése"), method="filter_event")
-    q = django_filters.CharFilter(label=_("Keresés"), method="filter_name", widget=forms.TextInput(
-        attrs={"placeholder": _("név, e-mail, telefon, szervezet, adószám"), "type": "search"}))
-
-    def filter_event(self, queryset, name, value):
-        return queryset  # applied together in filter_queryset
+class EventSearchFilterMixin:
+    """Event filters (``info_day``, ``course``) as searchable selects: each renders the chosen event
+    and the first search hits only, never all 2,000 events; ``event_q`` is the typed search (it
+    filters by itself without JavaScript, and ``static/participants/event-search.js`` refills the
+    selects as the user types). Used by the participant, registration and attendance lists."""
 
     @property
     def form(self):
@@ -134,6 +127,20 @@ class _BaseFilter(django_filters.FilterSet):
             choices += [(pk, text_) for pk, text_ in hits[:EVENT_SEARCH_LIMIT] if chosen is None or pk != chosen.pk]
             field.widget.choices = choices
             field.more_events = len(hits) > EVENT_SEARCH_LIMIT
+
+
+class _BaseFilter(EventSearchFilterMixin, django_filters.FilterSet):
+    info_day = django_filters.ModelChoiceFilter(
+        label=_("Információs nap"), queryset=_info_days, method="filter_event"
+    )
+    course = django_filters.ModelChoiceFilter(label=_("Képzés"), queryset=_courses, method="filter_event")
+    status = django_filters.ChoiceFilter(label=_("Állapot"), choices=RegistrationStatus.choices, method="filter_event")
+    event_q = django_filters.CharFilter(label=_("Esemény keresése"), method="filter_event")
+    q = django_filters.CharFilter(label=_("Keresés"), method="filter_name", widget=forms.TextInput(
+        attrs={"placeholder": _("név, e-mail, telefon, szervezet, adószám"), "type": "search"}))
+
+    def filter_event(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset
 
 
 class RegistrationFilter(_BaseFilter):

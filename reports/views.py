@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig
 from menet_portal import scope
 from menet_portal.exports import EXPORT_FORMATS, export_response
 from menet_portal.models import Role
-from menet_portal.permissions import role_required
+from menet_portal.permissions import role_required, user_has_role
 from trainings.models import Attendance
 
 from .charts import region_by_group_chart
@@ -123,6 +123,7 @@ def attendance_list(request):
         return export_response(filterset.qs.iterator(chunk_size=2000), ATTENDANCE_EXPORT_COLUMNS, "jelenlet", fmt)
     if not valid:
         messages.error(request, _("Hibás szűrési feltétel: javítsa a jelölt mezőt."))
+    filterset.limit_event_options()
     table = AttendanceTable(filterset.qs if valid else filterset.queryset.none())
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     query = request.GET.copy()
@@ -130,4 +131,7 @@ def attendance_list(request):
         query.pop(key, None)
     return render(request, "reports/attendance_list.html", {
         "filter": filterset, "table": table, "export_query": query.urlencode(), "formats": EXPORT_FORMATS,
+        # The event selects' autocomplete answers staff and coordinators (participants.views.event_search);
+        # a trainer's few courses are all among the first hits, and the typed search works without it.
+        "event_autocomplete": user_has_role(request.user, (Role.STAFF, Role.COORDINATOR)),
     })

@@ -85,3 +85,40 @@ def test_course_attendance_and_sorting(login, staff):
 def test_funder_and_anonymous_cannot_open_attendance(client, login, funder):
     assert client.get(reverse("reports:attendance_list")).status_code == 302
     assert login(funder).get(reverse("reports:attendance_list")).status_code == 403
+
+
+def test_the_event_filters_list_the_chosen_event_and_a_few_hits_not_every_event(login, staff, coordinator):
+    import re
+
+    from menet_portal.tests.factories import CourseFactory, LibraryFactory, TrainingSiteFactory
+    from participants.selectors import EVENT_SEARCH_LIMIT
+
+    courses = [CourseFactory(site=TrainingSiteFactory(library=LibraryFactory(settlement="Pápa")), title=f"Pápai kurzus {n}")
+               for n in range(EVENT_SEARCH_LIMIT + 5)]
+    chosen = courses[0]
+    session = SessionFactory(course=chosen)
+    attended = AttendanceFactory(registration=RegistrationFactory(course=chosen, info_day=None), session=session)
+    url = reverse("reports:attendance_list")
+    client = login(staff)
+
+    html = client.get(url).content.decode()
+    select = re.search(r'<select name="course".*?</select>', html, re.S).group(0)
+    assert select.count("<option") == EVENT_SEARCH_LIMIT + 1  # the empty choice and the first hits
+    assert "Csak a legutóbbiak látszanak" in html and "participants/event-search.js" in html
+
+    html = client.get(url, {"course": chosen.pk}).content.decode()
+    select = re.search(r'<select name="course".*?</select>', html, re.S).group(0)
+    assert f'<option value="{chosen.pk}" selected>' in select  # the chosen one, even beyond the hits
+    assert "1 jelenléti bejegyzés" in html and attended.registration.participant.family_name in html
+
+    assert "1 jelenléti bejegyzés" in client.get(url, {"event_q": "kurzus 0"}).content.decode()  # typed alone
+    assert "0 jelenléti bejegyzés" in client.get(url, {"event_q": "kurzus 1"}).content.decode()
+
+    other = login(coordinator).get(url, {"event_q": "Pápai"}).content.decode()
+    select = re.search(r'<select name="course".*?</select>', other, re.S).group(0)
+    assert "Pápai kurzus" not in select and "0 jelenléti bejegyzés" in other
+
+
+def test_a_trainer_gets_the_selects_without_the_autocomplete_closed_to_trainers(login, trainer):
+    html = login(trainer).get(reverse("reports:attendance_list")).content.decode()
+    assert '<select name="course"' in html and "participants/event-search.js" not in html
