@@ -219,6 +219,28 @@ def evidence_states(*, info_days, sessions, now=None) -> list[EventEvidence]:
     return sorted(rows.values(), key=lambda r: (r.starts_at, r.kind, r.event.pk))
 
 
+def evidence_page(*, info_days, sessions, number, per_page, now=None):
+    """``(page, summary)``: one page of ``evidence_states`` of ``info_days`` and ``sessions`` in
+    its order (oldest first) and the counts per state of all of them, without the proof of every
+    register: the order comes from the events' start times alone, the proof is read for the page's
+    registers (``evidence_states``, the one rule), the counts are ``evidence_state_counts``.
+    All 7,790 registers of a national programme were 650 ms of every evidence page."""
+    from django.core.paginator import Paginator
+
+    now = now or timezone.now()
+    keys = [(_info_day_times(day)[0], "info_day", day.pk)
+            for day in info_days.select_related(None).order_by().only("pk", "date", "start_time", "end_time")]
+    keys += [(starts_at, "session", pk) for pk, starts_at in sessions.order_by().values_list("pk", "starts_at")]
+    keys.sort()
+    page = Paginator(keys, per_page).get_page(number)
+    day_ids = [pk for _starts, kind, pk in page.object_list if kind == "info_day"]
+    session_ids = [pk for _starts, kind, pk in page.object_list if kind == "session"]
+    rows = evidence_states(info_days=info_days.filter(pk__in=day_ids), sessions=sessions.filter(pk__in=session_ids),
+                           now=now) if keys else []
+    page.object_list = rows
+    return page, evidence_state_counts(info_days=info_days, sessions=sessions, now=now)
+
+
 def _held(*, cancelled, ended, status=None) -> bool:
     """Not cancelled and over (an info day marked held counts as held whatever the clock says)."""
     return not cancelled and (ended or status == EventStatus.HELD)

@@ -126,9 +126,18 @@ def download_scan(request, report_pk):
 
 def _filtered_states(user, form):
     """The rows of the evidence list: the user's registers (scope), narrowed by the form."""
-    from menet_portal.scope import info_days_for
-
     from .selectors import evidence_states
+
+    info_days, sessions = _filtered_events(user, form)
+    rows = evidence_states(info_days=info_days, sessions=sessions)
+    if form.cleaned_data.get("state"):
+        rows = [r for r in rows if r.state == form.cleaned_data["state"]]
+    return rows
+
+
+def _filtered_events(user, form):
+    """The user's info days and sessions (scope), narrowed by the form's event filters."""
+    from menet_portal.scope import info_days_for
 
     info_days, sessions = info_days_for(user), sessions_for(user)
     data = form.cleaned_data
@@ -148,10 +157,7 @@ def _filtered_states(user, form):
     if data.get("date_to"):
         info_days = info_days.filter(date__lte=data["date_to"])
         sessions = sessions.filter(starts_at__date__lte=data["date_to"])
-    rows = evidence_states(info_days=info_days, sessions=sessions)
-    if data.get("state"):
-        rows = [r for r in rows if r.state == data["state"]]
-    return rows
+    return info_days, sessions
 
 
 @role_required(Role.STAFF, Role.COORDINATOR, Role.FUNDER)
@@ -164,7 +170,7 @@ def overview(request):
     from menet_portal.exports import EXPORT_FORMATS, export_response
 
     from .exports import EVIDENCE_EXPORT_COLUMNS
-    from .selectors import ProofState, evidence_summary
+    from .selectors import ProofState, evidence_page, evidence_summary
 
     is_coordinator = user_has_role(request.user, (Role.COORDINATOR,))
     libraries = None if is_coordinator else Library.objects.order_by("settlement", "name")
@@ -179,17 +185,23 @@ def overview(request):
         if not valid:
             return HttpResponseBadRequest(_("Hibás szűrési feltétel: a letöltés nem készült el."))
         return export_response(_filtered_states(request.user, form), EVIDENCE_EXPORT_COLUMNS, "igazolasok", fmt)
-    if valid:
-        rows = _filtered_states(request.user, form)
-    else:
+    if not valid:
         messages.error(request, _("Hibás szűrési feltétel: javítsa a jelölt mezőt."))
         rows = []
-    page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
+        page_obj, summary = Paginator(rows, 50).get_page(1), evidence_summary(rows)
+    elif form.cleaned_data.get("state"):  # the state is the rule's answer: every register's proof
+        rows = _filtered_states(request.user, form)
+        page_obj, summary = Paginator(rows, 50).get_page(request.GET.get("page")), evidence_summary(rows)
+    else:  # the proof of the page's registers only, the counts grouped (evidence_page)
+        info_days, sessions = _filtered_events(request.user, form)
+        page_obj, summary = evidence_page(info_days=info_days, sessions=sessions,
+                                          number=request.GET.get("page"), per_page=50)
+        rows = page_obj.object_list  # the page's rows (all of them when they fit on one page)
     query = request.GET.copy()
     for key in ("format", "page"):
         query.pop(key, None)
     return render(request, "evidence/overview.html", {
-        "form": form, "rows": rows, "page_obj": page_obj, "summary": evidence_summary(rows),
+        "form": form, "rows": rows, "page_obj": page_obj, "summary": summary,
         "states": ProofState, "query": query.urlencode(), "formats": EXPORT_FORMATS,
         "show_links": user_has_role(request.user, (Role.STAFF, Role.COORDINATOR)),
     })
