@@ -70,33 +70,24 @@ class EventListFilter(forms.Form):
         else:  # a coordinator's events are all of their own library: only the search
             del self.fields["programme"]
 
-    def filter_info_days(self, info_days):
+    def _narrow(self, queryset, programme, *text):
+        """``queryset`` of the chosen programme (through ``programme``) whose ``text`` fields
+        contain the search."""
         data = self.cleaned_data
         if data.get("programme"):
-            info_days = info_days.filter(programme=data["programme"])
+            queryset = queryset.filter(**{programme: data["programme"]})
         if data.get("q"):
-            q = data["q"]
-            info_days = info_days.filter(
-                Q(title__icontains=q) | Q(library__name__icontains=q) | Q(library__settlement__icontains=q)
-            )
-        return info_days
+            condition = Q()
+            for field in text:
+                condition |= Q(**{f"{field}__icontains": data["q"]})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    def filter_info_days(self, info_days):
+        return self._narrow(info_days, "programme", "title", "library__name", "library__settlement")
 
     def filter_sites(self, sites):
-        data = self.cleaned_data
-        if data.get("programme"):
-            sites = sites.filter(programme=data["programme"])
-        if data.get("q"):
-            q = data["q"]
-            sites = sites.filter(Q(library__name__icontains=q) | Q(library__settlement__icontains=q))
-        return sites
+        return self._narrow(sites, "programme", "library__name", "library__settlement")
 
     def filter_courses(self, courses):
-        data = self.cleaned_data
-        if data.get("programme"):
-            courses = courses.filter(site__programme=data["programme"])
-        if data.get("q"):
-            q = data["q"]
-            courses = courses.filter(
-                Q(title__icontains=q) | Q(site__library__name__icontains=q) | Q(site__library__settlement__icontains=q)
-            )
-        return courses
+        return self._narrow(courses, "site__programme", "title", "site__library__name", "site__library__settlement")

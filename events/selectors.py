@@ -26,11 +26,6 @@ def with_registration_counts(queryset, prefix="registrations"):
 
 
 
-def _count(queryset):
-    """A correlated COUNT(*) subquery (counts over different relations must not multiply)."""
-    return count_of(queryset)
-
-
 @dataclass
 class EventOverviewRow:
     kind: str  # "info_day" or "course"
@@ -88,8 +83,8 @@ def event_overview(*, info_days, courses, now=None, counts=None) -> list[EventOv
         if counts is not None:
             return {}
         return {
-            "confirmed": _count(Registration.objects.filter(**{field: OuterRef("pk")}, status=RegistrationStatus.CONFIRMED)),
-            "waitlisted": _count(Registration.objects.filter(**{field: OuterRef("pk")}, status=RegistrationStatus.WAITLISTED)),
+            "confirmed": count_of(Registration.objects.filter(**{field: OuterRef("pk")}, status=RegistrationStatus.CONFIRMED)),
+            "waitlisted": count_of(Registration.objects.filter(**{field: OuterRef("pk")}, status=RegistrationStatus.WAITLISTED)),
         }
 
     def known(kind, event):
@@ -104,7 +99,7 @@ def event_overview(*, info_days, courses, now=None, counts=None) -> list[EventOv
         "library__settlement",
     ).annotate(
         **reg_counts("info_day", "info_day_id"),
-        attendance_rows=_count(Attendance.objects.filter(registration__info_day_id=OuterRef("pk"), session__isnull=True)),
+        attendance_rows=count_of(Attendance.objects.filter(registration__info_day_id=OuterRef("pk"), session__isnull=True)),
     )
     # Attendance is due once a session has ended (the trainings app's register rule).
     started = Session.objects.filter(course_id=OuterRef("pk"), ends_at__lte=now)
@@ -113,8 +108,8 @@ def event_overview(*, info_days, courses, now=None, counts=None) -> list[EventOv
         "site__library__county__region__name", "site__programme__trainees_per_course",
     ).annotate(
         **reg_counts("course", "course_id"),
-        sessions_started=_count(started),
-        sessions_recorded=_count(started.filter(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))),
+        sessions_started=count_of(started),
+        sessions_recorded=count_of(started.filter(Exists(Attendance.objects.filter(session_id=OuterRef("pk"))))),
         next_session_at=Subquery(
             Session.objects.filter(course_id=OuterRef("pk"), starts_at__gt=now).order_by("starts_at").values("starts_at")[:1]
         ),
