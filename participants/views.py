@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from menet_portal.exports import EXPORT_FORMATS, Column, export_response
 from menet_portal.models import Role
 from menet_portal.ordering import sort_queryset
+from menet_portal.paging import IdsFirstPaginator
 from menet_portal.permissions import role_required
 from menet_portal.scope import courses_for, info_days_for, participants_for, registrations_for
 from privacy.models import AccessAction
@@ -66,50 +67,6 @@ def _check_event_params(request):
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-class IdsFirstPaginator(Paginator):
-    """A page of a long joined list: the page's ids are chosen (ORDER BY … LIMIT/OFFSET) over
-    the filtered table alone, and only those rows are joined to their related rows, in the
-    same order. The plain page sorted the wide joined rows of the whole
-    scope and hashed every organisation to keep 50 (a coordinator's participant list at
-    100,000 people). Every order of the lists ends with the primary key, so pages neither
-    overlap nor skip a row."""
-
-    def __init__(self, object_list, per_page, *, select_related):
-        super().__init__(object_list, per_page)
-        self.select_related = select_related
-
-    def get_page(self, number):
-        """The page's ids and the total in one statement (``COUNT(*) OVER ()``: the scope and the
-        filters are evaluated once, not again for a separate COUNT), then those rows by id.
-        A list that is empty or a number past the last page take Django's way (count, then the
-        last page), so the answer is always Paginator.get_page's."""
-        from django.db.models import Count, Window
-
-        try:
-            wanted = int(number)
-        except (TypeError, ValueError):
-            wanted = 0
-        if wanted >= 1:
-            bottom = (wanted - 1) * self.per_page
-            hits = list(self.object_list.annotate(_total=Window(Count("pk"))).values_list("pk", "_total")
-                        [bottom:bottom + self.per_page])
-            if hits:
-                self.__dict__["count"] = hits[0][1]  # Paginator.count is a cached_property
-                return self._get_page(self._rows([pk for pk, _total in hits]), wanted, self)
-        return super().get_page(number)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        return self._get_page(self._rows(self.object_list.values_list("pk", flat=True)[bottom:top]), number, self)
-
-    def _rows(self, ids):
-        queryset = self.object_list
-        return (queryset.model._default_manager.filter(pk__in=ids).select_related(*self.select_related)
-                .order_by(*queryset.query.order_by))
 
 
 class RowsPaginator(IdsFirstPaginator):

@@ -3,9 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from menet_portal.db import HungarianCollate, hungarian_name_order
 from menet_portal.exports import Column
+from menet_portal.paging import IdsFirstTable
+
+# What a row of the attendance list and its export shows besides the attendance row itself.
+ATTENDANCE_RELATED = (
+    "registration__participant", "registration__info_day__library", "registration__info_day__region",
+    "registration__course__site__library", "session",
+)
 
 
-class AttendanceTable(tables.Table):
+class AttendanceTable(IdsFirstTable, tables.Table):
+    page_select_related = ATTENDANCE_RELATED
     participant = tables.Column(
         verbose_name=_("Résztvevő"), accessor="registration__participant__full_name",
         order_by=("registration__participant__family_name",),
@@ -21,7 +29,7 @@ class AttendanceTable(tables.Table):
     recorded_at = tables.DateTimeColumn(verbose_name=_("Rögzítve"), format="Y. m. d. H:i")
 
     class Meta:
-        template_name = "django_tables2/bootstrap5.html"
+        template_name = "reports/_attendance_table.html"  # tables2's bootstrap5 with the rows drawn directly
         attrs = {"class": "table table-sm table-striped", "id": "attendance-table"}
         orderable = True
 

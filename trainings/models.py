@@ -181,6 +181,8 @@ class Attendance(models.Model):
         verbose_name = _("jelenlét")
         verbose_name_plural = _("jelenlétek")
         ordering = ["registration_id", "session__number"]
+        # The attendance list's default order (reports.views: newest first), read from the index.
+        indexes = [models.Index(F("recorded_at").desc(), F("id").desc(), name="attendance_recent")]
         constraints = [
             models.UniqueConstraint(
                 fields=["registration", "session"],
