@@ -89,6 +89,11 @@ class IdsFirstTable:
 
     def paginate(self, paginator_class=None, per_page=None, page=1, *args, **kwargs):
         per_page = per_page or self._meta.per_page
+        # Every order ends with the primary key, so that pages neither overlap nor skip a row
+        # among equal values (a sort by status or session: thousands of equal rows).
+        order = list(self.data.data.query.order_by)
+        if not order or order[-1] not in ("pk", "-pk", "id", "-id"):
+            self.data.data = self.data.data.order_by(*order, "pk")
         self.paginator = _TablePaginator(self, per_page)
         self.page = self.paginator.page(page)
         return self

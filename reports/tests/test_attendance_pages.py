@@ -79,6 +79,17 @@ def test_the_pages_follow_one_another_newest_first_without_gap_or_overlap(many, 
     assert _page_ids(client, page="x")[1] == expected[:50]
 
 
+@pytest.mark.parametrize("sort", ["status", "-status", "target_group", "session", "recorded_at", "participant"])
+def test_every_sort_pages_without_gap_or_overlap(many, login, staff, sort):
+    """Equal values (150 rows, three statuses) are ordered by id: the pages are one list."""
+    client = login(staff)
+    seen = []
+    for number in (1, 2, 3):
+        html, names = _page_ids(client, page=number, sort=sort)
+        seen += names
+    assert len(seen) == 150 and sorted(seen) == sorted(a.registration.participant.full_name for a in many)
+
+
 def test_the_page_is_chosen_by_its_ids_then_only_its_rows_are_joined(many, login, coordinator):
     """The statement that pages (LIMIT) reads attendance ids only; the joined statement reads the
     page's ids. Sorting the wide joined rows of a library made PostgreSQL walk every attendance
