@@ -170,7 +170,7 @@ def overview(request):
     from menet_portal.exports import EXPORT_FORMATS, export_response
 
     from .exports import EVIDENCE_EXPORT_COLUMNS
-    from .selectors import ProofState, evidence_page, evidence_summary
+    from .selectors import ProofState, evidence_page, evidence_page_in_state, evidence_summary
 
     is_coordinator = user_has_role(request.user, (Role.COORDINATOR,))
     libraries = None if is_coordinator else Library.objects.order_by("settlement", "name")
@@ -189,9 +189,12 @@ def overview(request):
         messages.error(request, _("Hibás szűrési feltétel: javítsa a jelölt mezőt."))
         rows = []
         page_obj, summary = Paginator(rows, 50).get_page(1), evidence_summary(rows)
-    elif form.cleaned_data.get("state"):  # the state is the rule's answer: every register's proof
-        rows = _filtered_states(request.user, form)
-        page_obj, summary = Paginator(rows, 50).get_page(request.GET.get("page")), evidence_summary(rows)
+    elif form.cleaned_data.get("state"):  # every register's state by the rule, the page's in full
+        info_days, sessions = _filtered_events(request.user, form)
+        page_obj, summary = evidence_page_in_state(info_days=info_days, sessions=sessions,
+                                                   state=form.cleaned_data["state"],
+                                                   number=request.GET.get("page"), per_page=50)
+        rows = page_obj.object_list
     else:  # the proof of the page's registers only, the counts grouped (evidence_page)
         info_days, sessions = _filtered_events(request.user, form)
         page_obj, summary = evidence_page(info_days=info_days, sessions=sessions,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import EventStatus
-from evidence.selectors import evidence_page, evidence_states, evidence_summary
+from evidence.selectors import ProofState, evidence_page, evidence_page_in_state, evidence_states, evidence_summary
 from menet_portal.scope import info_days_for, sessions_for
 from menet_portal.tests.factories import (
     AttendanceFactory, CourseFactory, InfoDayFactory, RegistrationFactory, SessionFactory,
@@ -48,6 +48,32 @@ def test_each_page_is_the_slice_of_the_whole_list_and_the_counts_are_the_whole_l
     assert seen == [(r.kind, r.event.pk, r.state, r.present, r.signed) for r in everything]
     page, _summary = evidence_page(info_days=info_days, sessions=sessions, number="nem szám", per_page=per_page)
     assert [(r.kind, r.event.pk) for r in page] == [(r.kind, r.event.pk) for r in everything[:per_page]]
+
+
+@pytest.mark.parametrize("state", list(ProofState.LABELS))
+def test_each_page_of_one_state_is_the_slice_of_the_list_filtered_by_the_rule(staff, state):
+    _registers(60)
+    info_days, sessions = info_days_for(staff), sessions_for(staff)
+    expected = [r for r in evidence_states(info_days=info_days, sessions=sessions) if r.state == state]
+    seen, number, pages = [], 1, 1
+    while number <= pages:
+        page, summary = evidence_page_in_state(info_days=info_days, sessions=sessions, state=state, number=number,
+                                               per_page=7)
+        assert summary[state] == len(expected) and sum(summary.values()) == len(expected)
+        seen += [(r.kind, r.event.pk, r.state) for r in page]
+        number, pages = number + 1, page.paginator.num_pages
+    assert seen == [(r.kind, r.event.pk, r.state) for r in expected]
+
+
+def test_the_state_filter_costs_the_same_queries_for_few_registers_and_many(login, staff,
+                                                                           django_assert_max_num_queries):
+    client = login(staff)
+    for n_sessions in (9, 80):
+        _registers(n_sessions)
+        client.get(reverse("evidence:overview"), {"state": "not_due"})
+        with django_assert_max_num_queries(16):
+            response = client.get(reverse("evidence:overview"), {"state": "not_due", "page": 1})
+        assert response.status_code == 200 and "még nem volt" in response.content.decode()
 
 
 def test_an_empty_scope_is_an_empty_page(coordinator):

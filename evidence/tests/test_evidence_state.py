@@ -17,7 +17,9 @@ from PIL import Image
 from events.models import EventStatus
 from evidence import scans, services
 from evidence.models import SignerRole
-from evidence.selectors import ProofState, evidence_for, evidence_state_counts, evidence_states, evidence_summary
+from evidence.selectors import (
+    ProofState, evidence_for, evidence_page_in_state, evidence_state_counts, evidence_states, evidence_summary,
+)
 from menet_portal.models import MessageKind, OutboxMessage, OutboxStatus
 from menet_portal.notifications import outbox
 from menet_portal.scope import info_days_for, sessions_for
@@ -197,6 +199,16 @@ def test_the_dashboards_counts_are_the_summary_of_the_full_states():
             counts = evidence_state_counts(info_days=info_days, sessions=sessions, now=now)
         assert counts == full
         assert len(queries) <= 5
+        # The state filter's page (evidence_page_in_state): the same registers as the full list
+        # filtered by the rule, in its order, and its count.
+        everything = evidence_states(info_days=info_days, sessions=sessions, now=now)
+        for state in ProofState.LABELS:
+            page, summary = evidence_page_in_state(info_days=info_days, sessions=sessions, state=state,
+                                                   number=1, per_page=50, now=now)
+            expected = [r for r in everything if r.state == state]
+            assert [(r.kind, r.event.pk, r.state, r.present, r.signed) for r in page] == [
+                (r.kind, r.event.pk, r.state, r.present, r.signed) for r in expected], (user.role, state)
+            assert summary == {**{other: 0 for other in ProofState.LABELS}, state: len(expected)}
     assert evidence_state_counts(info_days=info_days_for(staff), sessions=sessions_for(staff), now=now) == {
         ProofState.COMPLETE: 4, ProofState.MISSING: 2, ProofState.NOT_DUE: 2, ProofState.CANCELLED: 2,
     }
@@ -302,7 +314,9 @@ def test_evidence_states_use_a_fixed_number_of_queries(n_courses, client):
     with CaptureQueriesContext(connection) as page_queries:
         response = client.get(reverse("evidence:overview"), {"state": ProofState.MISSING})
     assert response.status_code == 200
-    assert len(page_queries) <= 12, [q["sql"][:120] for q in page_queries]
+    # evidence_page_in_state: the info days' states (4), every session's proof inputs (1), then the
+    # page's registers in full (5), besides the session, user, form and layout look-ups.
+    assert len(page_queries) <= 17, [q["sql"][:120] for q in page_queries]
 
 
 # --- the reminder to the coordinator ------------------------------------------------------------
