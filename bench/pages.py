@@ -188,6 +188,8 @@ def main():
             ("register overview (staff)", staff, "GET", "/kepzesek/jelenlet/", None),
             ("attendance list (staff)", staff, "GET", "/jelentesek/jelenlet/", None),
             ("evidence overview (staff)", staff, "GET", "/igazolasok/", None),
+            ("missing-proof list (staff)", staff, "GET", "/igazolasok/?state=missing", None),
+            ("attendance list (coordinator)", coordinator, "GET", "/jelentesek/jelenlet/", None),
         ] if args.extra else []
         extra_labels = {label for label, *_ in extra}
         pages += extra
