@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import EventStatus, InfoDay, Programme
 from menet_portal.notifications.schedule import info_day_end, info_day_start
-from participants.services import availability
+from participants.services import availabilities, availability
 from trainings.models import Course, Session
 
 
@@ -103,9 +103,9 @@ def _state(status, start, end, free, now) -> str:
     return PublicState.OPEN if free > 0 else PublicState.FULL
 
 
-def public_info_day(day: InfoDay, *, now=None) -> PublicEvent:
+def public_info_day(day: InfoDay, *, now=None, counts=None) -> PublicEvent:
     now = now or timezone.now()
-    counts = availability(day)
+    counts = counts or availability(day)
     start, end = info_day_start(day), info_day_end(day)
     return PublicEvent(
         kind="info_day", event=day, library=day.library, region=day.region, start=start, end=end,
@@ -114,9 +114,9 @@ def public_info_day(day: InfoDay, *, now=None) -> PublicEvent:
     )
 
 
-def public_course(course: Course, *, now=None) -> PublicEvent:
+def public_course(course: Course, *, now=None, counts=None) -> PublicEvent:
     now = now or timezone.now()
-    counts = availability(course)
+    counts = counts or availability(course)
     sessions = list(course.sessions.all())  # prefetched, ordered by number
     start = min((s.starts_at for s in sessions), default=None)
     end = max((s.ends_at for s in sessions), default=None)
@@ -144,7 +144,9 @@ def info_days(programme) -> list[PublicEvent]:
     if programme is None:
         return []
     now = timezone.now()
-    return [public_info_day(d, now=now) for d in _info_days(programme).order_by("region__position", "date")]
+    found = list(_info_days(programme).order_by("region__position", "date"))
+    counts = availabilities(found)  # every day's places in one query, by the same rule
+    return [public_info_day(d, now=now, counts=counts[d]) for d in found]
 
 
 def courses(programme) -> list[PublicEvent]:
@@ -152,7 +154,9 @@ def courses(programme) -> list[PublicEvent]:
     if programme is None:
         return []
     now = timezone.now()
-    return [public_course(c, now=now) for c in _courses(programme).order_by("site__library__settlement", "title")]
+    found = list(_courses(programme).order_by("site__library__settlement", "title"))
+    counts = availabilities(found)
+    return [public_course(c, now=now, counts=counts[c]) for c in found]
 
 
 def info_day(pk) -> PublicEvent | None:

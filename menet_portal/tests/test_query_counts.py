@@ -37,6 +37,12 @@ LIMITS = {
     "attendance list": 6,  # the count, the page's ids, its rows (menet_portal.paging.IdsFirstTable)
     "evidence overview": 16,
     "missing-proof list": 14,
+    # The public site: every event's places in one grouped query per kind
+    # (participants.services.availabilities), not one per event.
+    "public home": 8,
+    "public info days": 5,
+    "public courses": 6,
+    "public calendar feed": 8,
 }
 
 SIZES = [(150, 0), (900, 60)]  # (participants, events): the seeded programme, then waves
@@ -81,6 +87,10 @@ def _pages():
         ("attendance list", coordinator.username, "get", "/jelentesek/jelenlet/?page=2", None),
         ("evidence overview", "mke", "get", "/igazolasok/", None),
         ("missing-proof list", "mke", "get", "/igazolasok/?state=missing", None),
+        ("public home", None, "get", "/", None),
+        ("public info days", None, "get", "/informacios-napok/", None),
+        ("public courses", None, "get", "/kepzo-intezmenyek/", None),
+        ("public calendar feed", None, "get", "/naptar.ics", None),
     ]
 
 
@@ -93,7 +103,8 @@ def test_measured_pages_run_a_fixed_number_of_queries(participants, events, djan
         client = clients.get(username)
         if client is None:
             client = clients[username] = Client()
-            client.force_login(User.objects.get(username=username))
+            if username:  # None: a visitor of the public site
+                client.force_login(User.objects.get(username=username))
         client.get(url) if method == "get" else None  # warm (first-request look-ups)
         with django_assert_max_num_queries(LIMITS[label]):
             response = client.get(url) if method == "get" else client.post(url, body())

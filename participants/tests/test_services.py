@@ -129,3 +129,27 @@ def test_moving_to_an_event_with_room_confirms_and_refuses_a_second_registration
         move_registration(registration=other, to_event=target, moved_by=None)
     with pytest.raises(RegistrationError):
         move_registration(registration=result.registration, to_event=target, moved_by=None)
+
+
+def test_availabilities_are_each_events_availability_in_one_query_per_kind(django_assert_num_queries):
+    """participants.services.availabilities (the public lists) counts as availability does, event by
+    event: confirmed, waiting, pending (a held place) and cancelled registrations, an empty event."""
+    from menet_portal.tests.factories import RegistrationFactory
+    from participants.services import availabilities, availability
+
+    days = [InfoDayFactory(capacity=3, minimum=1) for _ in range(3)]
+    courses = [CourseFactory(capacity=2) for _ in range(2)]  # the minimum follows the programme
+    statuses = [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING,
+                RegistrationStatus.CANCELLED, RegistrationStatus.CONFIRMED]
+    from django.utils import timezone
+
+    for n, status in enumerate(statuses):
+        extra = {"hold_until": timezone.now() + timezone.timedelta(hours=1)} if status == RegistrationStatus.PENDING \
+            else {"cancelled_at": timezone.now()} if status == RegistrationStatus.CANCELLED else {}
+        RegistrationFactory(info_day=days[n % 2], status=status, **extra)
+        RegistrationFactory(info_day=None, course=courses[n % 2], status=status, **extra)
+    with django_assert_num_queries(2):
+        found = availabilities([*days, *courses])
+    assert found == {event: availability(event) for event in [*days, *courses]}
+    assert found[days[0]].held == 3 and found[days[0]].free == 0 and found[days[2]].free == 3
+    assert availabilities([]) == {}
