@@ -125,7 +125,9 @@ class RegistrationAdmin(ProgrammeStaffAdmin, SimpleHistoryAdmin):
     participants.services, so the admin can neither exceed capacity nor skip the notices."""
 
     list_display = ["participant", "info_day", "course", "status", "source", "created_at"]
-    list_filter = ["status", "source", "info_day", "course"]
+    # By programme and region, not by event: an event filter listed all 2,000 events of a national
+    # programme in the sidebar (336 KiB a page); one event's registrations are its search or its page.
+    list_filter = ["status", "source", "info_day__programme", "course__site__programme", "info_day__region"]
     list_select_related = ["participant", "info_day__library", "info_day__region", "course"]
     search_fields = ["participant__family_name", "participant__given_name", "participant__email"]
     readonly_fields = SERVICE_OWNED_FIELDS
