@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -192,6 +193,7 @@ class AccountForm(forms.ModelForm):
                                                           (Role.TRAINER, Role.TRAINER.label)])
     courses = CourseChoiceField(
         label=_("Képzései (oktatóknak)"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("A még nem lezárult programok képzései és az oktató meglévő képzései."),
         queryset=Course.objects.select_related("site__library").order_by("site__library__settlement", "title"),
     )
     password = forms.CharField(
@@ -208,8 +210,14 @@ class AccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["library"].queryset = _libraries()
         self.fields["library"].required = False  # the service says why it is needed, beside the field
+        # The courses of the programmes not over yet, and those the trainer already has (a save sets
+        # the trainer's courses to the ticked ones, so an ended programme's course must stay listed
+        # to stay assigned). Every course of every programme was 1,930 boxes (675 KiB) nationally.
+        courses = Q(site__programme__end_date__gte=timezone.localdate())
         if self.instance.pk:
             self.fields["courses"].initial = list(self.instance.courses.all())
+            courses |= Q(pk__in=self.instance.courses.values("pk"))
+        self.fields["courses"].queryset = self.fields["courses"].queryset.filter(courses)
 
     def _post_clean(self):
         pass  # services.save_account validates the account as a whole

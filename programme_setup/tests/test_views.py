@@ -258,6 +258,29 @@ def test_staff_assign_a_trainer_to_courses_and_a_coordinator_needs_a_library(log
     assert course.history.count() >= 2
 
 
+def test_the_trainers_courses_are_the_open_programmes_and_their_own(login, staff, trainer):
+    """The account form lists the courses of programmes not over yet and the trainer's own; a
+    saved trainer keeps an ended programme's course, and a forged ended course is refused."""
+    current = CourseFactory(title="Mostani tanfolyam")
+    old_programme = ProgrammeFactory(start_date=datetime.date(2020, 9, 1), end_date=datetime.date(2021, 8, 31))
+    kept, hidden = (CourseFactory(title=title, site__programme=old_programme)
+                    for title in ("Régi saját tanfolyam", "Régi idegen tanfolyam"))
+    kept.trainers.add(trainer)
+    client = login(staff)
+    html = client.get(reverse("setup:account_create")).content.decode()
+    assert "Mostani tanfolyam" in html and "Régi" not in html
+    html = client.get(reverse("setup:account_edit", args=[trainer.pk])).content.decode()
+    assert "Mostani tanfolyam" in html and "Régi saját tanfolyam" in html and "Régi idegen tanfolyam" not in html
+    data = {"username": trainer.username, "last_name": trainer.last_name, "first_name": trainer.first_name,
+            "email": trainer.email, "phone": "", "password": "", "role": Role.TRAINER,
+            "library": trainer.library_id or "", "is_active": "on", "courses": [kept.pk, current.pk]}
+    assert client.post(reverse("setup:account_edit", args=[trainer.pk]), data).status_code == 302
+    assert set(trainer.courses.all()) == {kept, current}
+    response = client.post(reverse("setup:account_edit", args=[trainer.pk]), {**data, "courses": [hidden.pk]})
+    assert response.status_code == 400 and "érvényes" in response.content.decode()
+    assert set(trainer.courses.all()) == {kept, current}
+
+
 def test_a_training_site_is_created_and_its_history_kept(login, staff):
     programme, library = ProgrammeFactory(), LibraryFactory()
     client = login(staff)
