@@ -16,6 +16,22 @@ class CertificateLookupForm(forms.Form):
     )
 
 
+class CourseFilterForm(forms.Form):
+    """The public course list's filter: a region and a settlement or library name."""
+
+    regio = forms.ModelChoiceField(label=_("Régió"), queryset=None, required=False, to_field_name="code",
+                                   empty_label=_("Minden régió"), widget=forms.Select(attrs={"class": "form-select"}))
+    hely = forms.CharField(label=_("Település vagy könyvtár"), max_length=60, required=False,
+                           validators=[validate_free_text],
+                           widget=forms.TextInput(attrs={"class": "form-control", "type": "search"}))
+
+    def __init__(self, *args, **kwargs):
+        from events.models import Region
+
+        super().__init__(*args, **kwargs)
+        self.fields["regio"].queryset = Region.objects.order_by("position")
+
+
 class CertificateRevokeForm(forms.Form):
     reason = forms.CharField(label=_("A visszavonás oka"), max_length=300,
                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -159,6 +159,28 @@ def courses(programme) -> list[PublicEvent]:
     return [public_course(c, now=now, counts=counts[c]) for c in found]
 
 
+def course_page(programme, *, region=None, place="", number=1, per_page=20):
+    """``(page, events)``: one page of the programme's courses in ``courses``' order, narrowed to a
+    region and to a settlement or library name, with only the page's courses built (their places
+    by ``availabilities``, the same rule). A national programme's 193 courses on one page were
+    155 KiB and ≈ 100 ms."""
+    from django.core.paginator import Paginator
+    from django.db.models import Q
+
+    if programme is None:
+        return Paginator([], per_page).get_page(1), []
+    found = _courses(programme).order_by("site__library__settlement", "title", "pk")
+    if region is not None:
+        found = found.filter(site__library__county__region=region)
+    for word in place.split():
+        found = found.filter(Q(site__library__settlement__icontains=word) | Q(site__library__name__icontains=word))
+    page = Paginator(found, per_page).get_page(number)
+    rows = list(page.object_list)
+    counts = availabilities(rows)
+    now = timezone.now()
+    return page, [public_course(c, now=now, counts=counts[c]) for c in rows]
+
+
 def info_day(pk) -> PublicEvent | None:
     day = InfoDay.objects.select_related("library__county__region", "region").filter(pk=pk).first()
     return public_info_day(day) if day else None

@@ -16,7 +16,7 @@ from participants import services as participant_services
 
 from . import certificates, personal_page, ratelimit, registration, regions_map, selectors, tokens
 from .calendar import calendar_for
-from .forms import CancelForm, CertificateLookupForm, CertificateRevokeForm, PublicRegistrationForm
+from .forms import CancelForm, CertificateLookupForm, CertificateRevokeForm, CourseFilterForm, PublicRegistrationForm
 
 
 def _programme_context():
@@ -50,9 +50,18 @@ def info_day_list(request):
 @never_cache
 @require_safe
 def course_list(request):
+    """The programme's courses, a page at a time, by region and by a settlement or library name."""
     programme, context = _programme_context()
-    context["courses"] = selectors.courses(programme)
-    return render(request, "public/course_list.html", context)
+    form = CourseFilterForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    data = form.cleaned_data if form.is_bound and valid else {}
+    page, courses = selectors.course_page(programme, region=data.get("regio"), place=data.get("hely") or "",
+                                          number=request.GET.get("oldal"))
+    query = request.GET.copy()
+    query.pop("oldal", None)
+    context.update(courses=courses, page_obj=page, filter_form=form, filter_invalid=not valid,
+                   filtered=bool(data.get("regio") or data.get("hely")), page_query=query.urlencode())
+    return render(request, "public/course_list.html", context, status=200 if valid else 400)
 
 
 @never_cache

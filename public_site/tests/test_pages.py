@@ -180,3 +180,56 @@ def test_personal_page_lists_the_course_sessions_and_offers_no_calendar_for_a_ca
     assert html.count("<li class=\"session\">") == 4
     assert reverse("public:course_ics", kwargs={"pk": course.pk}) in html
     assert reverse("public:info_day_ics", kwargs={"pk": info_day.pk}) not in html  # cancelled: nothing to add
+
+
+@pytest.fixture
+def many_courses(programme):
+    """25 courses in two regions' libraries: Pécs (Dél-Dunántúl, 15) and Eger (Észak-Magyarország, 10)."""
+    from events.models import County, Region
+    from menet_portal.tests.factories import LibraryFactory, TrainingSiteFactory
+
+    south, north = (County.objects.filter(region=Region.objects.get(code=code)).first() for code in ("HU23", "HU31"))
+    found = []
+    for n in range(25):
+        library = LibraryFactory(settlement="Pécs" if n < 15 else "Eger", county=south if n < 15 else north,
+                                 name=f"Csorba Győző Könyvtár {n}" if n < 15 else f"Bródy Sándor Könyvtár {n}")
+        found.append(CourseFactory(site=TrainingSiteFactory(programme=programme, library=library),
+                                   title=f"Tanfolyam {n:02d}"))
+    return found
+
+
+def _titles(html):
+    import re
+
+    return re.findall(r"Tanfolyam \d\d", html)
+
+
+def test_the_course_list_is_paged_and_filtered_by_region_and_place(client, many_courses):
+    url = reverse("public:courses")
+    first = client.get(url).content.decode()
+    assert "25 képzés" in first and "ezen az oldalon: 1–20." in first and len(_titles(first)) == 20
+    second = client.get(url, {"oldal": 2}).content.decode()
+    assert len(_titles(second)) == 5 and not set(_titles(first)) & set(_titles(second))
+    html = client.get(url, {"regio": "HU31"}).content.decode()
+    assert "10 képzés" in html and set(_titles(html)) == {f"Tanfolyam {n}" for n in range(15, 25)}
+    html = client.get(url, {"regio": "HU23", "hely": "pécs", "oldal": 1}).content.decode()
+    assert "15 képzés" in html and "regio=HU23&amp;hely=p%C3%A9cs&amp;oldal=2" not in html  # one page of 15
+    html = client.get(url, {"hely": "Bródy"}).content.decode()
+    assert "10 képzés" in html
+    html = client.get(url, {"hely": "Győző Könyvtár 1"}).content.decode()  # every word must match
+    assert set(_titles(html)) == {"Tanfolyam 01"} | {f"Tanfolyam {n}" for n in range(10, 15)}
+    assert "Nincs a keresésnek megfelelő képzés" in client.get(url, {"hely": "Sopron"}).content.decode()
+    # The filter stays in the page links.
+    html = client.get(url, {"hely": "Könyvtár"}).content.decode()
+    assert "?hely=K%C3%B6nyvt%C3%A1r&amp;oldal=2" in html
+
+
+@pytest.mark.parametrize("query", [{"regio": "HU99"}, {"hely": "x" * 61}, {"hely": "Pécs\x00"}, {"oldal": "-1'"}])
+def test_a_bad_course_search_says_so_in_hungarian_and_lists_every_course(client, many_courses, query):
+    response = client.get(reverse("public:courses"), query)
+    html = response.content.decode()
+    if "oldal" in query:  # a forged page number is the first page
+        assert response.status_code == 200 and len(_titles(html)) == 20
+        return
+    assert response.status_code == 400
+    assert "A keresés nem értelmezhető: javítsa a jelölt mezőt." in html and "25 képzés" in html
