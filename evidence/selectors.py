@@ -254,6 +254,8 @@ def evidence_page_in_state(*, info_days, sessions, state, number, per_page, now=
     keys = [(row.starts_at, "info_day", row.event.pk)
             for row in evidence_states(info_days=info_days, sessions=sessions.none(), now=now) if row.state == state]
     for pk, starts_at, cancelled, ended, present, signed, lead_signed, scanned in _session_proof_inputs(sessions, now):
+        if timezone.is_naive(starts_at):  # a raw row of SQLite (the demo): stored in UTC
+            starts_at = timezone.make_aware(starts_at, datetime.timezone.utc)
         cancelled = bool(cancelled)
         row = EventEvidence(
             kind="session", event=None, library=None, region=None, starts_at=starts_at, ends_at=None,

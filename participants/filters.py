@@ -11,7 +11,7 @@ import django_filters
 from django import forms
 
 from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Concat, Replace
+from django.db.models.functions import Replace
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -65,25 +65,55 @@ def name_search(queryset, prefix, value):
     """Family or given name, e-mail, the full name in Hungarian order ("Kovács Anna"), the
     organisation's name, and — when the text has at least 6 digits — the phone number and the
     tax number however they are written ("06 30 123 4567", "+36301234567"; "12345678-1-12",
-    "12345678112"). The queryset is the user's scope, so the search never reaches beyond it."""
+    "12345678112"). The queryset is the user's scope, so the search never reaches beyond it.
+
+    The people found are one ``IN (… UNION ALL …)`` of a branch per kind of match, each read from
+    its own trigram index (participants migration 0016, ``ILIKE`` through
+    ``menet_portal.db.ILikeContains``). As one OR over the people joined to their organisations,
+    with Django's ``UPPER(…) LIKE``, every search read all 100,000 people (85 ms, twice a page)
+    and a coordinator's started from them rather than from the library's 2,000 registrations."""
+    from menet_portal.db import FullName, ILikeContains
+
+    from .models import Organisation
+
     value = " ".join(value.split())
     if not value:
         return queryset
-    full = Concat(f"{prefix}family_name", Value(" "), f"{prefix}given_name")
+    if len(value) < TRIGRAM_MIN_LENGTH:  # no trigram to look up: the index would be read whole
+        return _name_search_by_scan(queryset, prefix, value)
+    people = Participant.objects.order_by()
+    branches = [
+        people.filter(ILikeContains(FullName(), value)),
+        people.filter(ILikeContains(F("email"), value)),
+        people.filter(organisation_id__in=Organisation.objects.order_by().filter(
+            ILikeContains(F("name"), value)).values("pk")),
+    ]
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= MIN_SEARCH_DIGITS:
+        phone_digits = digits[2:] if digits.startswith(("06", "36")) else digits  # the stored number is +36 …
+        branches.append(people.alias(_phone_digits=_without(F("phone"), " ", "+", "-", "/"))
+                        .filter(_phone_digits__contains=phone_digits))
+        branches.append(people.filter(organisation_id__in=Organisation.objects.order_by().alias(
+            _tax_digits=_without(F("tax_number"), "-", " ")).filter(_tax_digits__startswith=digits).values("pk")))
+    first, *others = [branch.values("pk") for branch in branches]
+    found = first.union(*others, all=True)
+    return queryset.filter(**{f"{prefix}pk__in" if not prefix else f"{prefix.removesuffix('__')}__in": found})
+
+
+# Shorter texts hold no trigram: one pass over the people is faster than the whole index (a search
+# for "a" took 550 ms through the branches, 85 ms as one scan).
+TRIGRAM_MIN_LENGTH = 3
+
+
+def _name_search_by_scan(queryset, prefix, value):
+    """``name_search`` of a text shorter than a trigram: one OR over the scope's people."""
+    from django.db.models.functions import Concat
+
     condition = (
         Q(_full_name__icontains=value) | Q(**{f"{prefix}email__icontains": value})
         | Q(**{f"{prefix}organisation__name__icontains": value})
     )
-    queryset = queryset.alias(_full_name=full)
-    digits = re.sub(r"\D", "", value)
-    if len(digits) >= MIN_SEARCH_DIGITS:
-        phone_digits = digits[2:] if digits.startswith(("06", "36")) else digits  # the stored number is +36 …
-        queryset = queryset.alias(
-            _phone_digits=_without(F(f"{prefix}phone"), " ", "+", "-", "/"),
-            _tax_digits=_without(F(f"{prefix}organisation__tax_number"), "-", " "),
-        )
-        condition |= Q(_phone_digits__contains=phone_digits) | Q(_tax_digits__startswith=digits)
-    return queryset.filter(condition)
+    return queryset.alias(_full_name=Concat(f"{prefix}family_name", Value(" "), f"{prefix}given_name")).filter(condition)
 
 
 class EventSearchFilterMixin:

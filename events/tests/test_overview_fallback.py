@@ -66,8 +66,14 @@ def test_the_sqlite_demo_serves_the_overview_and_the_lists(tmp_path):
         "c = Client(raise_request_exception=True); c.force_login(User.objects.get(username='mke'))\n"
         "for url in ['/esemenyek/attekintes/', '/esemenyek/attekintes/?rendezes=-title&page=2',"
         " '/esemenyek/attekintes/?below_minimum=on', '/ertesitesek/', '/resztvevok/jelentkezesek/',"
-        " '/resztvevok/', '/jelentesek/mke/']:\n"
+        " '/resztvevok/', '/jelentesek/mke/', '/jelentesek/jelenlet/', '/kepzo-intezmenyek/?regio=HU23&hely=a',"
+        " '/igazolasok/?state=missing']:\n"
         "    r = c.get(url, HTTP_HOST='127.0.0.1'); assert r.status_code == 200, (url, r.status_code)\n"
+        "from participants.models import Participant\n"
+        "p = Participant.objects.order_by('pk').first()\n"
+        "for q in (p.family_name, p.family_name + ' ' + p.given_name, p.family_name[:2]):\n"  # the trigram branches and the short scan
+        "    r = c.get('/resztvevok/', {'q': q}, HTTP_HOST='127.0.0.1')\n"
+        "    assert r.status_code == 200 and p.family_name in r.content.decode(), q\n"
         "print('ok')\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
