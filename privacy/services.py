@@ -432,8 +432,8 @@ def log_access(*, user, action: str, participants=(), description: str = "", req
 
     if hasattr(participants, "values_list"):
         ids = list(participants.order_by().values_list("pk", flat=True).distinct())
-    else:
-        ids = [getattr(p, "pk", p) for p in participants]
+    else:  # each person once, however often the caller's rows name them (two registrations of one person)
+        ids = list(dict.fromkeys(getattr(p, "pk", p) for p in participants))
     # The entry and its people in one transaction: never an entry without the people it names,
     # and one commit instead of two on every page that logs (a participant's detail page: two
     # WAL flushes were 7 of its 12 ms of SQL at 100,000 people). No savepoint inside a caller's.

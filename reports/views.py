@@ -114,6 +114,14 @@ def attendance_list(request):
             return HttpResponseBadRequest(_("Ismeretlen formátum."))
         if not valid:
             return HttpResponseBadRequest(_("Hibás szűrési feltétel: a letöltés nem készült el."))
+        # The rows name people: the access log gets one entry linked to every person in them.
+        from participants.models import Participant
+        from privacy.models import AccessAction
+        from privacy.services import log_access
+
+        log_access(user=request.user, action=AccessAction.EXPORT, request=request,
+                   participants=Participant.objects.filter(pk__in=filterset.qs.values("registration__participant_id")),
+                   description=_("jelenléti lista (%(format)s)") % {"format": fmt})
         return export_response(filterset.qs.iterator(chunk_size=2000), ATTENDANCE_EXPORT_COLUMNS, "jelenlet", fmt)
     if not valid:
         messages.error(request, _("Hibás szűrési feltétel: javítsa a jelölt mezőt."))
