@@ -36,7 +36,7 @@ class QueryCountMiddleware:
             response = self.get_response(request)
             if getattr(response, "streaming", False):
                 # Streaming bodies run their queries while being consumed: consume them here.
-                response.content = b"".join(response.streaming_content)
+                response.streaming_content = [b"".join(response.streaming_content)]
         response["X-Bench-Queries"] = str(count[0])
         return response
 

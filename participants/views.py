@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from menet_portal.exports import EXPORT_FORMATS, Column, export_response
+from menet_portal.exports import EXPORT_FORMATS, Column, display, export_response
 from menet_portal.models import Role
 from menet_portal.ordering import sort_queryset
 from menet_portal.paging import IdsFirstPaginator
@@ -129,7 +129,7 @@ PARTICIPANT_COLUMNS = [
     Column(_("Születési év"), lambda p: p.birth_year),
     Column(_("Település"), lambda p: p.settlement),
     Column(_("Vármegye"), lambda p: p.county.name),
-    Column(_("Célcsoport"), lambda p: p.get_target_group_display()),
+    Column(_("Célcsoport"), lambda p: display(p, "target_group")),
     Column(_("Szervezet"), _organisation),
     Column(_("Adószám"), lambda p: p.organisation.tax_number if p.organisation_id else ""),
     Column(_("Hozzájárulás ideje"), lambda p: p.consent_given_at),
@@ -141,12 +141,12 @@ REGISTRATION_COLUMNS = [
     Column(_("Utónév"), lambda r: r.participant.given_name),
     Column(_("E-mail"), lambda r: r.participant.email),
     Column(_("Telefon"), lambda r: r.participant.phone),
-    Column(_("Célcsoport"), lambda r: r.participant.get_target_group_display()),
+    Column(_("Célcsoport"), lambda r: display(r.participant, "target_group")),
     Column(_("Szervezet"), lambda r: _organisation(r.participant)),
     Column(_("Esemény"), lambda r: str(r.event)),
-    Column(_("Állapot"), lambda r: r.get_status_display()),
+    Column(_("Állapot"), lambda r: display(r, "status")),
     Column(_("Várólista helye"), lambda r: getattr(r, "queue_position", None) or ""),
-    Column(_("Forrás"), lambda r: r.get_source_display()),
+    Column(_("Forrás"), lambda r: display(r, "source")),
     Column(_("Jelentkezés ideje"), lambda r: r.created_at),
     Column(_("Lemondás oka"), lambda r: r.cancel_reason),
 ]

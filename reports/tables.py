@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from menet_portal.db import HungarianCollate, hungarian_name_order
-from menet_portal.exports import Column
+from menet_portal.exports import Column, display
 from menet_portal.paging import IdsFirstTable
 
 # What a row of the attendance list and its export shows besides the attendance row itself.
@@ -57,11 +57,11 @@ def _when(a):
 ATTENDANCE_EXPORT_COLUMNS = [
     Column(_("Családi név"), lambda a: a.registration.participant.family_name),
     Column(_("Utónév"), lambda a: a.registration.participant.given_name),
-    Column(_("Célcsoport"), lambda a: str(a.registration.participant.get_target_group_display())),
+    Column(_("Célcsoport"), lambda a: display(a.registration.participant, "target_group")),
     Column(_("Esemény"), lambda a: str(a.registration.event)),
     Column(_("Helyszín"), lambda a: str(a.registration.event.library)),
     Column(_("Foglalkozás"), lambda a: a.session.number if a.session_id else ""),
     Column(_("Időpont"), _when),
-    Column(_("Jelenlét"), lambda a: str(a.get_status_display())),
+    Column(_("Jelenlét"), lambda a: display(a, "status")),
     Column(_("Rögzítve"), lambda a: a.recorded_at),
 ]

@@ -90,3 +90,22 @@ def test_the_csv_template_reads_back_without_the_neutralising_apostrophe(login, 
     rows = imports.read_file(SimpleUploadedFile("minta.csv", body))
     assert rows[1]["phone"] == "+36 20 765 4321"
     assert all(o.ok for o in imports.check_rows(rows, InfoDayFactory(), viewer=None))
+
+
+@pytest.mark.django_db
+def test_display_is_get_display_in_every_language():
+    """menet_portal.exports.display (the labels read once per language) gives what Django's
+    get_<field>_display gives, for every choice and an unknown value, in Hungarian and English."""
+    from django.utils import translation
+
+    from menet_portal.exports import display
+    from participants.models import Participant, Registration, RegistrationSource, RegistrationStatus, TargetGroup
+
+    for language in ("hu", "en", "hu"):
+        with translation.override(language):
+            for model, field, values in ((Participant, "target_group", TargetGroup.values),
+                                         (Registration, "status", RegistrationStatus.values),
+                                         (Registration, "source", RegistrationSource.values)):
+                for value in [*values, "ismeretlen"]:
+                    row = model(**{field: value})
+                    assert display(row, field) == getattr(row, f"get_{field}_display")(), (language, field, value)
