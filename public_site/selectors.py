@@ -181,6 +181,12 @@ def course_page(programme, *, region=None, place="", number=1, per_page=20):
     return page, [public_course(c, now=now, counts=counts[c]) for c in rows]
 
 
+def course_settlement_count(programme) -> int:
+    """In how many settlements the programme's courses are held (the course list's lead)."""
+    return (Course.objects.filter(site__programme=programme).order_by()
+            .values("site__library__settlement").distinct().count())
+
+
 def info_day(pk) -> PublicEvent | None:
     day = InfoDay.objects.select_related("library__county__region", "region").filter(pk=pk).first()
     return public_info_day(day) if day else None

@@ -59,6 +59,9 @@ def course_list(request):
                                           number=request.GET.get("oldal"))
     query = request.GET.copy()
     query.pop("oldal", None)
+    if programme is not None:  # the lead: how many settlements' libraries, how long a course is
+        context.update(settlements=selectors.course_settlement_count(programme),
+                       course_hours=programme.sessions_per_course * programme.session_hours)
     context.update(courses=courses, page_obj=page, filter_form=form, filter_invalid=not valid,
                    filtered=bool(data.get("regio") or data.get("hely")), page_query=query.urlencode())
     return render(request, "public/course_list.html", context, status=200 if valid else 400)

@@ -41,7 +41,7 @@ LIMITS = {
     # (participants.services.availabilities), not one per event.
     "public home": 8,
     "public info days": 5,
-    "public courses": 6,
+    "public courses": 7,  # + the settlements counted for the lead
     "public calendar feed": 8,
 }
 

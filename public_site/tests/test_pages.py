@@ -208,6 +208,7 @@ def test_the_course_list_is_paged_and_filtered_by_region_and_place(client, many_
     url = reverse("public:courses")
     first = client.get(url).content.decode()
     assert "25 képzés" in first and "ezen az oldalon: 1–20." in first and len(_titles(first)) == 20
+    assert "2 település könyvtárában 16 órás, ingyenes képzés: 4 alkalom, alkalmanként 4 óra." in first
     second = client.get(url, {"oldal": 2}).content.decode()
     assert len(_titles(second)) == 5 and not set(_titles(first)) & set(_titles(second))
     html = client.get(url, {"regio": "HU31"}).content.decode()
