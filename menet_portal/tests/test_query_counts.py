@@ -32,7 +32,7 @@ LIMITS = {
     # The staff lists outside the list that grew with the programme (bench/pages.py --extra).
     "documents page": 10,
     "programme set-up": 12,
-    "course list": 11,
+    "course list": 12,  # + the programme select of the filter
     "register overview": 7,
     "attendance list": 6,  # the count, the page's ids, its rows (menet_portal.paging.IdsFirstTable)
     "evidence overview": 16,

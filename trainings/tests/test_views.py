@@ -314,3 +314,40 @@ def test_the_register_overview_counts_each_register_from_its_own_rows(login, sta
     assert days[info_day.pk] == (3, 2) and days[other_day.pk] == (1, 0)
     shown = {s.pk: s.confirmed_count for s in overview.context["session_page"].object_list}
     assert {shown[s.pk] for s in sessions} == {2}
+
+
+def test_the_course_list_shows_the_latest_programme_first_and_filters_by_programme_and_search(login, staff, coordinator):
+    import datetime
+
+    from menet_portal.tests.factories import CourseFactory, LibraryFactory, ProgrammeFactory, TrainingSiteFactory
+
+    old = ProgrammeFactory(start_date=datetime.date(2024, 9, 1), end_date=datetime.date(2025, 8, 31))
+    new = ProgrammeFactory(start_date=datetime.date(2026, 9, 1), end_date=datetime.date(2027, 8, 31))
+    for programme, title in ((old, "Régi tanfolyam"), (new, "Új tanfolyam")):
+        for settlement in ("Ajka", "Baja"):
+            CourseFactory(title=f"{title} {settlement}",
+                          site=TrainingSiteFactory(programme=programme, library=LibraryFactory(settlement=settlement)))
+    CourseFactory(title="Saját tanfolyam", site=TrainingSiteFactory(programme=old, library=coordinator.library))
+    url = reverse("trainings:course_list")
+    client = login(staff)
+    titles = [c.title for c in client.get(url).context["page"]]
+    assert titles[:2] == ["Új tanfolyam Ajka", "Új tanfolyam Baja"] and "Régi tanfolyam Ajka" in titles
+    html = client.get(url).content.decode()  # the waves share a name: the years tell them apart
+    assert f'<option value="{old.pk}">{old.name} (2024–2025)</option>' in html
+    response = client.get(url, {"programme": old.pk, "q": "baja"})
+    assert [c.title for c in response.context["page"]] == ["Régi tanfolyam Baja"]
+    assert "1 képzés" in response.content.decode()
+    response = client.get(url, {"programme": 999999})  # a forged programme: said so, nothing narrowed
+    assert "Hibás szűrési feltétel" in response.content.decode() and len(response.context["page"]) == 5
+    # A coordinator searches their own library's courses; no programme select.
+    html = login(coordinator).get(url, {"q": "saját"}).content.decode()
+    assert "Saját tanfolyam" in html and 'name="programme"' not in html and "Régi tanfolyam" not in html
+
+
+def test_the_course_lists_pages_keep_the_filter(login, staff):
+    from menet_portal.tests.factories import CourseFactory, LibraryFactory, TrainingSiteFactory
+
+    for n in range(55):
+        CourseFactory(title=f"Kurzus {n:02d}", site=TrainingSiteFactory(library=LibraryFactory(settlement="Pápa")))
+    html = login(staff).get(reverse("trainings:course_list"), {"q": "Kurzus"}).content.decode()
+    assert "55 képzés" in html and "?q=Kurzus&amp;page=2" in html
