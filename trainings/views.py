@@ -4,6 +4,8 @@ Every page starts from a scoped queryset (menet_portal.scope), so an id from ano
 library or another trainer's course answers 404. Rules live in services.py.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -152,6 +154,9 @@ def course_progress(request, pk):
     return render(request, "trainings/course_progress.html", {"course": course, "lessons": lessons, "rows": rows})
 
 
+REGISTERS_PER_PAGE = 50
+
+
 @role_required(*DELIVERY_ROLES)
 def register_overview(request):
     """Every register in scope with its state; ``?hianyzik=1`` lists only the missing ones."""
@@ -165,9 +170,14 @@ def register_overview(request):
     else:
         session_qs = selectors.annotate_session_registers(sessions)
         info_day_qs = selectors.annotate_info_day_registers(info_days) if info_days is not None else None
+    number = request.GET.get("page")
+    if number is None and not only_missing:  # opens at today's sessions, not ten years back (nationally)
+        today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+        number = session_qs.filter(starts_at__lt=today).order_by().count() // REGISTERS_PER_PAGE + 1
     session_page = Paginator(
-        session_qs.select_related("course__site__library").order_by("starts_at", "course__title"), 50
-    ).get_page(request.GET.get("page"))
+        session_qs.select_related("course__site__library").order_by("starts_at", "course__title", "pk"),
+        REGISTERS_PER_PAGE,
+    ).get_page(number)
     session_page.object_list = _sessions_with_state(session_page.object_list)
     info_day_list = (
         _info_days_with_state(info_day_qs.select_related("library").order_by("date"))

@@ -33,7 +33,7 @@ LIMITS = {
     "documents page": 10,
     "programme set-up": 12,
     "course list": 12,  # + the programme select of the filter
-    "register overview": 7,
+    "register overview": 8,  # + the sessions before today (the page it opens at)
     "attendance list": 6,  # the count, the page's ids, its rows (menet_portal.paging.IdsFirstTable)
     "evidence overview": 16,
     "missing-proof list": 14,

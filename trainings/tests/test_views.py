@@ -351,3 +351,27 @@ def test_the_course_lists_pages_keep_the_filter(login, staff):
         CourseFactory(title=f"Kurzus {n:02d}", site=TrainingSiteFactory(library=LibraryFactory(settlement="Pápa")))
     html = login(staff).get(reverse("trainings:course_list"), {"q": "Kurzus"}).content.decode()
     assert "55 képzés" in html and "?q=Kurzus&amp;page=2" in html
+
+
+def test_the_register_overview_opens_at_todays_sessions(login, staff):
+    """120 sessions, 70 of them before today: the overview opens at page 2, where today's first
+    session is; page 1 is a click away, and the missing-register list starts at its first page."""
+    import datetime
+
+    from django.utils import timezone
+
+    from menet_portal.tests.factories import CourseFactory, SessionFactory
+
+    today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10)))
+    for n in range(120):  # a course has at most 4 sessions: 30 courses
+        if n % 4 == 0:
+            course = CourseFactory()
+        starts = today + datetime.timedelta(days=n - 70)
+        SessionFactory(course=course, number=n % 4 + 1, starts_at=starts, ends_at=starts + datetime.timedelta(hours=4))
+    client = login(staff)
+    page = client.get(reverse("trainings:register_overview")).context["session_page"]
+    assert page.number == 2
+    assert any(timezone.localdate(row.session.starts_at if hasattr(row, "session") else row.starts_at) == timezone.localdate()
+               for row in page.object_list)
+    assert client.get(reverse("trainings:register_overview"), {"page": 1}).context["session_page"].number == 1
+    assert client.get(reverse("trainings:register_overview") + "?hianyzik=1").context["session_page"].number == 1
