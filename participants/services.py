@@ -631,6 +631,24 @@ def normalise_tax_number(value: str) -> str:
     return (value or "").strip()
 
 
+def identity_condition(*, email: str = "", family_name: str, given_name: str, birth_year, settlement: str) -> Q:
+    """The same person: the same e-mail (any case), or the same family name, given name, birth
+    year and settlement (any case). The one rule of recognition (``known_participants``) and of
+    the duplicate check (``privacy.services.possible_duplicates``).
+
+    Lower(...) = lower(value), exactly as the expression indexes participant_email_lower and
+    participant_identity_lower are built (``__iexact`` compiles to UPPER() and scans the table:
+    the duplicate check read all 100,000 people for each person it checked, 23 ms each)."""
+    condition = Q(
+        family_name__lower=family_name.strip().lower(), given_name__lower=given_name.strip().lower(),
+        birth_year=birth_year, settlement__lower=settlement.strip().lower(),
+    )
+    email = (email or "").strip().lower()
+    if email:
+        condition |= Q(email__lower=email)
+    return condition
+
+
 def known_participants(*, viewer, email: str = "", family_name: str, given_name: str, birth_year,
                        settlement: str, exclude_pk=None):
     """Persons on record that ``viewer`` may see and that match: same e-mail (any case), or the
@@ -645,15 +663,9 @@ def known_participants(*, viewer, email: str = "", family_name: str, given_name:
 
     from menet_portal.scope import participants_for
 
-    # Lower(...) = lower(value), exactly as the expression indexes participant_email_lower and
-    # participant_identity_lower are built (``__iexact`` compiles to UPPER() and scans the table).
-    condition = Q(
-        family_name__lower=family_name.strip().lower(), given_name__lower=given_name.strip().lower(),
-        birth_year=birth_year, settlement__lower=settlement.strip().lower(),
-    )
+    condition = identity_condition(email=email, family_name=family_name, given_name=given_name,
+                                   birth_year=birth_year, settlement=settlement)
     email = (email or "").strip().lower()
-    if email:
-        condition |= Q(email__lower=email)
     visible = participants_for(viewer) if viewer is not None else Participant.objects.none()
     qs = visible.filter(condition, anonymised_at__isnull=True)
     if exclude_pk:

@@ -22,12 +22,11 @@ logger = logging.getLogger(__name__)
 def possible_duplicates(participant: Participant):
     """Every other (not anonymised) record with the same e-mail, or the same family name, given
     name, birth year and settlement (any case). Unscoped: for staff and the duplicate check only."""
-    condition = Q(
-        family_name__iexact=participant.family_name, given_name__iexact=participant.given_name,
-        birth_year=participant.birth_year, settlement__iexact=participant.settlement,
-    )
-    if participant.email:
-        condition |= Q(email__iexact=participant.email)
+    from participants.services import identity_condition
+
+    condition = identity_condition(email=participant.email, family_name=participant.family_name,
+                                   given_name=participant.given_name, birth_year=participant.birth_year,
+                                   settlement=participant.settlement)
     return (Participant.objects.filter(condition, anonymised_at__isnull=True)
             .exclude(pk=participant.pk).order_by("pk"))
 

@@ -257,3 +257,27 @@ def test_editing_cannot_rename_an_organisation_of_another_library(me, my_day, el
         settlement=mine.settlement))
     elsewhere.organisation.refresh_from_db()
     assert elsewhere.organisation.name == "Rejtett Műhely Kft."
+
+
+def test_the_duplicate_check_matches_any_case_through_the_lower_case_indexes():
+    """privacy.services.possible_duplicates is recognition's rule (participants.services.
+    identity_condition): the same e-mail or the same name, birth year and settlement in any case,
+    accents included, compared as LOWER(...) so that the indexes participant_email_lower and
+    participant_identity_lower serve it (as UPPER(...) it read every person for each one checked)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from menet_portal.tests.factories import ParticipantFactory
+    from privacy.services import possible_duplicates, record_duplicate_cases
+
+    person = ParticipantFactory(family_name="Őri", given_name="Édua", birth_year=1961, settlement="Győr",
+                                email="Edua.Ori@Example.hu")
+    same_name = ParticipantFactory(family_name="ŐRI", given_name="ÉDUA", birth_year=1961, settlement="GYŐR", email="")
+    same_email = ParticipantFactory(family_name="Más", given_name="Valaki", email="edua.ori@example.HU")
+    ParticipantFactory(family_name="Őri", given_name="Édua", birth_year=1962, settlement="Győr", email="")  # another year
+    with CaptureQueriesContext(connection) as queries:
+        found = list(possible_duplicates(person))
+    assert found == [same_name, same_email]
+    sql = queries[0]["sql"]
+    assert "LOWER(" in sql and "UPPER(" not in sql
+    assert len(record_duplicate_cases([person.pk])) == 2
