@@ -130,7 +130,8 @@ def export_person(participant) -> dict:
     if participant.email:
         from django.db.models import Q
 
-        messages = OutboxMessage.objects.filter(Q(registration_id__in=ids) | Q(recipient__iexact=participant.email))
+        messages = OutboxMessage.objects.filter(Q(registration_id__in=ids)
+                                                | Q(recipient__lower=participant.email.strip().lower()))
     return {
         "generated_at": _iso(timezone.now()),
         "controller": "Magyar Könyvtárosok Egyesülete",

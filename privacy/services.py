@@ -399,7 +399,9 @@ def anonymise_participant(*, participant: Participant, reason: str, anonymised_b
         registrations.exclude(cancel_reason="").update(cancel_reason=SCRUBBED)
         outbox = OutboxMessage.objects.filter(registration_id__in=registration_ids)
         if old_email:
-            outbox = OutboxMessage.objects.filter(Q(registration_id__in=registration_ids) | Q(recipient__iexact=old_email))
+            # LOWER(...) as the index outbox_recipient_lower is built (__iexact's UPPER read every message).
+            outbox = OutboxMessage.objects.filter(Q(registration_id__in=registration_ids)
+                                                  | Q(recipient__lower=old_email.strip().lower()))
         for message in outbox.only("pk"):
             OutboxMessage.objects.filter(pk=message.pk).update(
                 recipient=f"anonimizalt-{message.pk}@anonim.invalid", context={}, last_error="")

@@ -11,6 +11,7 @@ transaction, so a task that runs twice finds it sent (or locked) and does nothin
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,8 @@ class OutboxMessage(models.Model):
             models.Index(fields=["registration", "kind", "slot"], name="outbox_registration_slot"),
             # The outbox page lists the newest first (ordering above): a page is an index scan.
             models.Index(F("due_at").desc(), F("id").desc(), name="outbox_due_at_id_desc"),
+            # A person's messages by their address (anonymisation, the GDPR export): recipient__lower.
+            models.Index(Lower("recipient"), name="outbox_recipient_lower"),
         ]
 
     def __str__(self):

@@ -281,3 +281,28 @@ def test_the_duplicate_check_matches_any_case_through_the_lower_case_indexes():
     sql = queries[0]["sql"]
     assert "LOWER(" in sql and "UPPER(" not in sql
     assert len(record_duplicate_cases([person.pk])) == 2
+
+
+def test_a_persons_messages_by_address_are_found_in_any_case_through_the_lower_case_index(staff):
+    """Anonymisation scrubs, and the GDPR export lists, the messages sent to the person's address
+    in any case, also those of no registration; the look-up is LOWER(recipient), as the index
+    outbox_recipient_lower is built (UPPER read all 136,000 messages for each person: 27 ms)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from menet_portal.models import MessageKind, OutboxMessage
+    from menet_portal.tests.factories import ParticipantFactory
+    from privacy.services import anonymise_participant, export_person
+
+    person = ParticipantFactory(email="Anna.Kis@Example.hu")
+    mine = OutboxMessage.objects.create(kind=MessageKind.COORDINATOR_DIGEST, recipient="anna.kis@example.HU",
+                                        subject_key="x:1", slot="2026-W49")
+    other = OutboxMessage.objects.create(kind=MessageKind.COORDINATOR_DIGEST, recipient="mas@example.hu",
+                                         subject_key="x:2", slot="2026-W49")
+    assert len(export_person(person)["messages"]) == 1  # the message to the address, not the other
+    with CaptureQueriesContext(connection) as queries:
+        anonymise_participant(participant=person, reason="kérésre", anonymised_by=staff)
+    looked_up = [q["sql"] for q in queries if 'FROM "menet_portal_outboxmessage"' in q["sql"] and "recipient" in q["sql"]]
+    assert looked_up and all("LOWER(" in sql and "UPPER(" not in sql for sql in looked_up)
+    mine.refresh_from_db(), other.refresh_from_db()
+    assert mine.recipient.endswith("@anonim.invalid") and other.recipient == "mas@example.hu"
