@@ -24,7 +24,9 @@ tailoring (CLDR ``hu``):
 import functools
 import unicodedata
 
+from django.db.models import CharField, F, Func
 from django.db.models.functions import Collate
+from django.db.models.lookups import IContains
 
 HUNGARIAN_COLLATION = "hu-x-icu"
 
@@ -378,10 +380,6 @@ def count_of(queryset):
 
 
 # --- Text search that a trigram index serves -----------------------------------------------------
-
-from django.db.models import CharField, F, Func  # noqa: E402
-from django.db.models.lookups import IContains  # noqa: E402
-
 
 class ILikeContains(IContains):
     """``icontains`` written as ``… ILIKE '%text%'`` on PostgreSQL, so that a pg_trgm GIN index
