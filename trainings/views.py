@@ -24,6 +24,7 @@ from evidence.selectors import register_panel
 from menet_portal.models import Role
 from menet_portal.permissions import role_required, user_has_role
 from menet_portal.scope import courses_for, info_days_for, sessions_for
+from menet_portal.paging import IdsFirstPaginator
 
 from . import selectors, services
 from .completion import completed_counts_by_course, course_completion_summary
@@ -164,19 +165,22 @@ def register_overview(request):
     sessions = sessions_for(request.user)
     info_days = info_days_for(request.user) if not user_has_role(request.user, (Role.TRAINER,)) else None
     if only_missing:
-        session_qs = selectors.annotate_session_registers(selectors.sessions_missing_register(sessions))
+        session_qs = selectors.sessions_missing_register(sessions)
         info_day_qs = (selectors.annotate_info_day_registers(selectors.info_days_missing_register(info_days))
                        if info_days is not None else None)
     else:
-        session_qs = selectors.annotate_session_registers(sessions)
+        session_qs = sessions
         info_day_qs = selectors.annotate_info_day_registers(info_days) if info_days is not None else None
     number = request.GET.get("page")
     if number is None and not only_missing:  # opens at today's sessions, not ten years back (nationally)
         today = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
         number = session_qs.filter(starts_at__lt=today).order_by().count() // REGISTERS_PER_PAGE + 1
-    session_page = Paginator(
-        session_qs.select_related("course__site__library").order_by("starts_at", "course__title", "pk"),
-        REGISTERS_PER_PAGE,
+    # The page's sessions by their ids first, then only those 50 with the register's state and
+    # size: over the whole list PostgreSQL computed both for every session the OFFSET skips
+    # (today's page nationally: 7,150 sessions, 108 ms of SQL).
+    session_page = IdsFirstPaginator(
+        session_qs.order_by("starts_at", "course__title", "pk"), REGISTERS_PER_PAGE,
+        select_related=("course__site__library",), rows=selectors.annotate_session_registers,
     ).get_page(number)
     session_page.object_list = _sessions_with_state(session_page.object_list)
     info_day_list = (
