@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response, quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -15,7 +16,7 @@ from participants import selectors as participant_selectors
 from participants import services as participant_services
 
 from . import certificates, personal_page, ratelimit, registration, regions_map, selectors, tokens
-from .calendar import calendar_for
+from .calendar import calendar_with_etag
 from .forms import CancelForm, CertificateLookupForm, CertificateRevokeForm, CourseFilterForm, PublicRegistrationForm
 
 
@@ -79,10 +80,17 @@ def course_detail(request, pk):
     return _register(request, selectors.course(pk))
 
 
-def _ics_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-cache"
+def _ics_response(request, etag: str, content: bytes, filename: str, *, disposition="attachment") -> HttpResponse:
+    """The calendar, or 304 Not Modified to a client that already holds this content (its
+    ``If-None-Match``): a subscribed calendar polls the feed every few hours. The feed is
+    ``inline``: an attachment is ``no-store`` (NoStoreMiddleware), which a calendar client would
+    have to fetch whole on every poll; it names no person, so it may be kept and asked again."""
+    response = get_conditional_response(request, etag=quote_etag(etag))
+    if response is None:
+        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["ETag"] = quote_etag(etag)
+    response["Cache-Control"] = "no-cache"  # stored, but asked again (with If-None-Match) every time
     return response
 
 
@@ -91,7 +99,8 @@ def info_day_ics(request, pk):
     event = selectors.info_day(pk)
     if event is None:
         raise Http404(_("Nincs ilyen esemény."))
-    return _ics_response(calendar_for([event], name=event.title), f"informacios-nap-{pk}.ics")
+    etag, body = calendar_with_etag([event], name=event.title, cached=False)
+    return _ics_response(request, etag, body, f"informacios-nap-{pk}.ics")
 
 
 @require_safe
@@ -99,14 +108,16 @@ def course_ics(request, pk):
     event = selectors.course(pk)
     if event is None:
         raise Http404(_("Nincs ilyen esemény."))
-    return _ics_response(calendar_for([event], name=event.title), f"kepzes-{pk}.ics")
+    etag, body = calendar_with_etag([event], name=event.title, cached=False)
+    return _ics_response(request, etag, body, f"kepzes-{pk}.ics")
 
 
 @require_safe
 def calendar_feed(request):
     programme = selectors.current_programme()
     events = selectors.info_days(programme) + selectors.courses(programme)
-    return _ics_response(calendar_for(events, name=_("MENET program – események")), "menet-esemenyek.ics")
+    etag, body = calendar_with_etag(events, name=_("MENET program – események"))
+    return _ics_response(request, etag, body, "menet-esemenyek.ics", disposition="inline")
 
 
 @require_safe

@@ -125,6 +125,75 @@ def test_calendar_feed_has_every_public_event_and_sessions(client, info_day, cou
     assert sum(1 for u in uids if u.startswith("session-")) == 4
 
 
+def test_the_calendar_feed_answers_304_while_unchanged_and_is_rebuilt_by_any_change(
+        client, info_day, course, monkeypatch, django_user_model):
+    """A subscribed calendar polls the feed with the ETag it holds: 304 while nothing shown
+    changed. The body is built once per content (icalendar took 150–300 ms for a national feed)
+    and again after any change a VEVENT shows: a session's room or time, a cancellation, a title,
+    the language. The feed is stored and revalidated (``no-cache``), not ``no-store``."""
+    from django.core.cache import cache
+
+    from public_site import calendar
+
+    cache.clear()
+    builds = []
+    real_build = calendar._build
+    monkeypatch.setattr(calendar, "_build", lambda *a: builds.append(1) or real_build(*a))
+    url = reverse("public:calendar")
+    first = client.get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"') and len(builds) == 1
+    assert "no-store" not in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert client.get(url).content == first.content and len(builds) == 1  # served from the one build
+
+    def changed(change):
+        change()
+        response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 200 and response["ETag"] != etag
+        return response["ETag"], Calendar.from_ical(response.content)
+
+    session = course.sessions.order_by("number").first()
+    session.room = "Nagyterem 2"
+    etag, cal = changed(lambda: session.save())
+    assert any("Nagyterem 2" in str(c["location"]) for c in cal.walk("VEVENT"))
+    session.starts_at += datetime.timedelta(hours=1)
+    session.ends_at += datetime.timedelta(hours=1)
+    etag, cal = changed(lambda: session.save())
+    (moved,) = [c for c in cal.walk("VEVENT") if str(c["uid"]).startswith(f"session-{session.pk}@")]
+    assert moved.decoded("dtstart") == session.starts_at.replace(microsecond=0)
+    etag, cal = changed(lambda: type(info_day).objects.filter(pk=info_day.pk).update(status=EventStatus.CANCELLED))
+    (day,) = [c for c in cal.walk("VEVENT") if str(c["uid"]).startswith("info-day-")]
+    assert str(day["status"]) == "CANCELLED"
+    etag, cal = changed(lambda: type(course).objects.filter(pk=course.pk).update(title="Okostelefon alapok"))
+    assert all("Okostelefon alapok" in str(c["summary"]) for c in cal.walk("VEVENT")
+               if str(c["uid"]).startswith("session-"))
+    from django.utils import translation
+
+    from public_site import selectors
+
+    events = selectors.info_days(info_day.programme) + selectors.courses(info_day.programme)
+    with translation.override("hu"):
+        hungarian = calendar.calendar_with_etag(events, name="MENET")
+    with translation.override("en"):
+        english = calendar.calendar_with_etag(events, name="MENET")
+    assert hungarian[0] != english[0] and hungarian[1] != english[1]  # the language is in the ETag
+    # A logged-in user's copy is still not stored (it is a page of a logged-in session).
+    client.force_login(django_user_model.objects.create_user("naptar-teszt", password="x" * 20))
+    assert "no-store" in client.get(url)["Cache-Control"]
+
+
+def test_one_event_ics_carries_an_etag_of_its_content(client, info_day):
+    url = reverse("public:info_day_ics", kwargs={"pk": info_day.pk})
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    type(info_day).objects.filter(pk=info_day.pk).update(room="Olvasóterem")
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "Olvasóterem" in response.content.decode()
+    assert response["Content-Disposition"].startswith("attachment")
+
+
 def test_one_event_ics(client, info_day):
     response = client.get(reverse("public:info_day_ics", kwargs={"pk": info_day.pk}))
     cal = Calendar.from_ical(response.content)
