@@ -157,6 +157,11 @@ REGISTRATIONS = Counter(
     columns=("info_day_id", "course_id", "status"),
 )
 
+ATTENDANCE = Counter(
+    name="attendance_status", table="trainings_attendance", delta_table="trainings_attendancecount",
+    columns=("session_id", "status"),
+)
+
 
 # --- Per-registration figures ------------------------------------------------------------------
 
@@ -383,6 +388,6 @@ FROM {r} reg JOIN {p} pp ON pp.id = reg.participant_id LEFT JOIN ({own}) c ON c.
 
 REGISTRATION_FIGURES = RegistrationFigures()
 
-REGISTERED = (OUTBOX_STATUS, REGISTRATIONS)
+REGISTERED = (OUTBOX_STATUS, REGISTRATIONS, ATTENDANCE)
 # What ``recount`` rebuilds: the counters and the per-registration figures.
 KEPT = (*REGISTERED, REGISTRATION_FIGURES)

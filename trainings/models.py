@@ -399,3 +399,20 @@ class QuizAttempt(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(score__lte=F("max_score")), name="quiz_attempt_score_within_max", violation_error_message=_("A pontszám nem lehet nagyobb az elérhető maximumnál.")),
         ]
+
+
+class AttendanceCount(models.Model):
+    """Deltas of the number of attendance rows per session and status, appended by PostgreSQL
+    triggers in the same transaction as every change of ``Attendance``
+    (menet_portal.counters.ATTENDANCE): a session's count is the sum of its rows (the info
+    days' rows have no session and sum under NULL). Written by the database only; plain ids,
+    not foreign keys, so deleting a session never waits on them."""
+
+    session_id = models.BigIntegerField(null=True)
+    status = models.CharField(max_length=10)
+    n = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("jelenlétszámláló")
+        default_permissions = ()
+        indexes = [models.Index(fields=["session_id"], name="attendancecount_session")]

@@ -217,3 +217,74 @@ def test_recount_rebuilds_counts_after_a_load_without_triggers():
     assert kept == counted
     OutboxMessage.objects.bulk_create([_message(10)])  # the triggers are back
     _check()
+
+
+def _attendance_counts():
+    """(kept, counted): {(session_id, status): n} from the deltas and from a COUNT."""
+    from django.db.models import Sum
+
+    from trainings.models import Attendance, AttendanceCount
+
+    fields = ("session_id", "status")
+    kept = {tuple(row[:2]): int(row[2]) for row in AttendanceCount.objects.values(*fields)
+            .annotate(total=Sum("n")).values_list(*fields, "total").order_by() if row[2]}
+    counted = {tuple(row[:2]): row[2] for row in Attendance.objects.values(*fields)
+               .annotate(total=Count("*")).values_list(*fields, "total").order_by()}
+    return kept, counted
+
+
+@pytest.mark.django_db
+def test_the_attendance_counts_follow_every_path_that_writes_a_register():
+    """The evidence pages count a session's present rows from counters.ATTENDANCE: the register
+    service, a change of mark, a walk-in, a queryset update, a session's deletion (cascade), raw
+    SQL, compaction and ``recount`` keep them equal to a COUNT of the rows; the evidence state
+    read from them is the one read from the rows."""
+    from django.core.management import call_command
+
+    from evidence.selectors import _session_proof_inputs
+    from menet_portal.tests.factories import CourseFactory, RegistrationFactory, SessionFactory, StaffFactory
+    from participants.models import RegistrationStatus
+    from trainings import services
+    from trainings.models import Attendance, AttendanceStatus, Session
+
+    def check():
+        kept, counted = _attendance_counts()
+        assert kept == counted
+
+    staff = StaffFactory()
+    course = CourseFactory(capacity=5)
+    now = timezone.now()
+    sessions = [SessionFactory(course=course, number=n, starts_at=now - timezone.timedelta(days=10 - n),
+                               ends_at=now - timezone.timedelta(days=10 - n, hours=-3)) for n in (1, 2, 3)]
+    people = [RegistrationFactory(course=course, info_day=None, status=RegistrationStatus.CONFIRMED) for _ in range(4)]
+    for session in sessions:
+        services.record_attendance(event=session, statuses={r.pk: AttendanceStatus.PRESENT for r in people},
+                                   recorded_by=staff)
+        check()
+    marks = {r.pk: AttendanceStatus.PRESENT for r in people}
+    marks.update({people[0].pk: AttendanceStatus.ABSENT, people[1].pk: AttendanceStatus.LATE})
+    services.record_attendance(event=sessions[0], statuses=marks, recorded_by=staff)
+    check()
+    Attendance.objects.filter(session=sessions[1], registration=people[2]).update(status=AttendanceStatus.EXCUSED)
+    check()
+    expected = {row[0]: row[4] for row in _session_proof_inputs(Session.objects.filter(course=course), timezone.now())}
+    assert expected == {sessions[0].pk: 3, sessions[1].pk: 3, sessions[2].pk: 4}  # present or late
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM trainings_attendance WHERE session_id = %s AND registration_id = %s",
+                       [sessions[2].pk, people[3].pk])
+    check()
+    sessions[2].delete()  # its register goes with it
+    check()
+    counters.compact()
+    check()
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            cursor.execute("UPDATE trainings_attendance SET status = 'absent' WHERE session_id = %s", [sessions[1].pk])
+        finally:
+            cursor.execute("SET session_replication_role = origin")
+    assert _attendance_counts()[0] != _attendance_counts()[1]
+    call_command("recount", stdout=io.StringIO())
+    check()
+    assert {row[0]: row[4] for row in _session_proof_inputs(Session.objects.filter(course=course), timezone.now())} \
+        == {sessions[0].pk: 3, sessions[1].pk: 0}
