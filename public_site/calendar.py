@@ -62,21 +62,11 @@ def event_fields(event: PublicEvent):
         )
 
 
-def event_components(event: PublicEvent, *, stamp=None):
-    stamp = stamp or timezone.now()
-    for fields in event_fields(event):
-        yield _vevent(**fields, stamp=stamp)
-
-
 def _build(name: str, vevents: list[dict], stamp) -> bytes:
     cal = _calendar(name)
     for fields in vevents:
         cal.add_component(_vevent(**fields, stamp=stamp))
     return cal.to_ical()
-
-
-def calendar_for(events, *, name: str) -> bytes:
-    return calendar_with_etag(events, name=name, cached=False)[1]
 
 
 def calendar_with_etag(events, *, name: str, cached: bool = True) -> tuple[str, bytes]:

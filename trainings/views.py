@@ -22,9 +22,9 @@ from events.models import EventStatus
 from events.selectors import with_registration_counts
 from evidence.selectors import register_panel
 from menet_portal.models import Role
+from menet_portal.paging import IdsFirstPaginator
 from menet_portal.permissions import role_required, user_has_role
 from menet_portal.scope import courses_for, info_days_for, sessions_for
-from menet_portal.paging import IdsFirstPaginator
 
 from . import selectors, services
 from .completion import completed_counts_by_course, course_completion_summary

@@ -153,18 +153,23 @@ def test_the_dispatcher_compacts():
     _check()
 
 
-def _registration_counts():
-    """(kept, counted): {(info_day_id, course_id, status): n} from the deltas and from a COUNT."""
+def _kept_and_counted(deltas, model, fields):
+    """(kept, counted): {(fields…): n} from a counter's ``deltas`` and from a COUNT of ``model``."""
     from django.db.models import Sum
 
-    from participants.models import Registration, RegistrationCount
-
-    fields = ("info_day_id", "course_id", "status")
-    kept = {tuple(row[:3]): int(row[3]) for row in RegistrationCount.objects.values(*fields)
-            .annotate(total=Sum("n")).values_list(*fields, "total").order_by() if row[3]}
-    counted = {tuple(row[:3]): row[3] for row in Registration.objects.values(*fields)
+    width = len(fields)
+    kept = {tuple(row[:width]): int(row[width]) for row in deltas.objects.values(*fields)
+            .annotate(total=Sum("n")).values_list(*fields, "total").order_by() if row[width]}
+    counted = {tuple(row[:width]): row[width] for row in model.objects.values(*fields)
                .annotate(total=Count("*")).values_list(*fields, "total").order_by()}
     return kept, counted
+
+
+def _registration_counts():
+    """(kept, counted): {(info_day_id, course_id, status): n}."""
+    from participants.models import Registration, RegistrationCount
+
+    return _kept_and_counted(RegistrationCount, Registration, ("info_day_id", "course_id", "status"))
 
 
 @pytest.mark.django_db
@@ -220,17 +225,10 @@ def test_recount_rebuilds_counts_after_a_load_without_triggers():
 
 
 def _attendance_counts():
-    """(kept, counted): {(session_id, status): n} from the deltas and from a COUNT."""
-    from django.db.models import Sum
-
+    """(kept, counted): {(session_id, status): n}."""
     from trainings.models import Attendance, AttendanceCount
 
-    fields = ("session_id", "status")
-    kept = {tuple(row[:2]): int(row[2]) for row in AttendanceCount.objects.values(*fields)
-            .annotate(total=Sum("n")).values_list(*fields, "total").order_by() if row[2]}
-    counted = {tuple(row[:2]): row[2] for row in Attendance.objects.values(*fields)
-               .annotate(total=Count("*")).values_list(*fields, "total").order_by()}
-    return kept, counted
+    return _kept_and_counted(AttendanceCount, Attendance, ("session_id", "status"))
 
 
 @pytest.mark.django_db
